@@ -1,0 +1,336 @@
+"""JSON <-> wire types, at msgspec speed, without losing what a newer API added.
+
+Theory of operation
+-------------------
+``decode`` and ``convert`` first try msgspec's native typed decode. The wire Structs forbid
+unknown fields and every union's fall-back member has a tag no server sends, so the native path
+succeeds exactly when the input has the shape this library knows, which is the common case.
+
+When it fails, the input is decoded untyped and walked against the same types (via
+``msgspec.inspect``) by a small interpreter that:
+
+* keeps unknown fields: the Struct is built from a subclass that declares them (made once per
+  set of names and cached), so ``msgspec.to_builtins`` gives them back where they were;
+* keeps unknown tags: a block, citation or source of an unknown ``type`` becomes the union's
+  ``Unknown*`` member, subclassed with that tag and the value's keys as fields;
+* reports real mismatches as a ``CodecError`` naming the path
+  (``messages[2].content[0].text: expected a string, got an integer``).
+
+Both paths give equal values for inputs without unknowns (a property test checks it).
+The two caches are memo tables of deterministic functions of types and names, not state.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import msgspec
+import msgspec.inspect as mi
+from msgspec import UNSET
+from returns.result import Failure, Result, Success
+
+from claude.pure.wire import Unknown
+
+__all__ = ["CodecError", "convert", "decode", "encode", "extra_fields"]
+
+_T = TypeVar("_T")
+
+_encoder = msgspec.json.Encoder()
+encode: Callable[[object], bytes] = _encoder.encode
+"""Encode a wire value (or plain JSON data) to compact JSON bytes."""
+
+
+class CodecError(msgspec.Struct, frozen=True, kw_only=True):
+    """Input that does not fit the wire schema: where (``path``) and what is wrong."""
+
+    path: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}" if self.path else self.problem
+
+
+class _Mismatch(Exception):  # noqa: N818 - private control flow inside the walker only
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(path, problem)
+        self.path = path
+        self.problem = problem
+
+
+_decoders: dict[object, msgspec.json.Decoder[Any]] = {}
+_infos: dict[object, mi.Type] = {}
+_extended: dict[tuple[type, tuple[str, ...], str | None], type] = {}
+
+
+def decode(data: bytes, type_: type[_T]) -> Result[_T, CodecError]:
+    """Decode JSON bytes into ``type_``, keeping unknown fields and types; never raises."""
+    decoder = _decoders.get(type_)
+    if decoder is None:
+        decoder = _decoders[type_] = msgspec.json.Decoder(type_)
+    try:
+        return Success(cast(_T, decoder.decode(data)))
+    except msgspec.ValidationError:
+        pass
+    except msgspec.DecodeError as exc:
+        return Failure(CodecError(path="", problem=f"not valid JSON ({exc})"))
+    try:
+        raw = msgspec.json.decode(data)
+    except msgspec.DecodeError as exc:  # pragma: no cover - the typed decode already parsed it
+        return Failure(CodecError(path="", problem=f"not valid JSON ({exc})"))
+    return _walk_top(raw, type_)
+
+
+def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
+    """Convert plain JSON-shaped data (dicts, lists, ...) into ``type_``; never raises."""
+    if isinstance(value, type_):
+        return Success(value)
+    try:
+        return Success(msgspec.convert(value, type_))
+    except msgspec.ValidationError:
+        return _walk_top(value, type_)
+
+
+def extra_fields(value: msgspec.Struct) -> dict[str, object]:
+    """The fields a value carries beyond its declared schema, by wire name (``{}`` if none)."""
+    names: tuple[tuple[str, str], ...] = getattr(type(value), "__wire_extras__", ())
+    return {wire: getattr(value, attr) for attr, wire in names}
+
+
+def _walk_top(raw: object, type_: type[_T]) -> Result[_T, CodecError]:
+    info = _infos.get(type_)
+    if info is None:
+        info = _infos[type_] = mi.type_info(type_)
+    try:
+        return Success(cast(_T, _walk(raw, info, "")))
+    except _Mismatch as mismatch:
+        return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
+    except RecursionError:
+        return Failure(CodecError(path="", problem="input nested too deeply"))
+
+
+def _at(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+_KIND = {
+    dict: "an object",
+    list: "an array",
+    tuple: "an array",
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
+
+
+def _kind(value: object) -> str:
+    return _KIND.get(type(value), type(value).__name__)
+
+
+def _walk(value: object, t: mi.Type, path: str) -> object:
+    """Check ``value`` against type info ``t`` and build the typed value; raise _Mismatch."""
+    if isinstance(value, msgspec.Struct) and _is_instance(value, t):
+        return value
+    match t:
+        case mi.AnyType():
+            return value
+        case mi.StructType():
+            return _struct(value, t, path)
+        case mi.UnionType():
+            return _union(value, t, path)
+        case mi.StrType():
+            if isinstance(value, str):
+                return value
+            raise _Mismatch(path, f"expected a string, got {_kind(value)}")
+        case mi.IntType():
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            raise _Mismatch(path, f"expected an integer, got {_kind(value)}")
+        case mi.FloatType():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return float(value)
+            raise _Mismatch(path, f"expected a number, got {_kind(value)}")
+        case mi.BoolType():
+            if isinstance(value, bool):
+                return value
+            raise _Mismatch(path, f"expected true or false, got {_kind(value)}")
+        case mi.NoneType():
+            if value is None:
+                return None
+            raise _Mismatch(path, f"expected null, got {_kind(value)}")
+        case mi.LiteralType():
+            if value in t.values:
+                return value
+            allowed = ", ".join(repr(v) for v in t.values)
+            raise _Mismatch(path, f"{value!r} is not one of {allowed}")
+        case mi.ListType() | mi.VarTupleType():
+            if not isinstance(value, list | tuple):
+                raise _Mismatch(path, f"expected an array, got {_kind(value)}")
+            items = [_walk(item, t.item_type, f"{path}[{i}]") for i, item in enumerate(value)]
+            return items if isinstance(t, mi.ListType) else tuple(items)
+        case mi.DictType():
+            if not isinstance(value, dict):
+                raise _Mismatch(path, f"expected an object, got {_kind(value)}")
+            return {
+                str(k): _walk(v, t.value_type, _at(path, str(k))) for k, v in value.items()
+            }
+        case _:
+            raise _Mismatch(path, f"cannot check values of type {t!r}")
+
+
+def _struct(value: object, t: mi.StructType, path: str) -> object:
+    if not isinstance(value, dict):
+        raise _Mismatch(path, f"expected an object, got {_kind(value)}")
+    kwargs: dict[str, object] = {}
+    known: set[str] = set()
+    if t.tag_field is not None:
+        known.add(t.tag_field)
+    for field in t.fields:
+        known.add(field.encode_name)
+        if field.encode_name in value:
+            kwargs[field.name] = _walk(
+                value[field.encode_name], field.type, _at(path, field.encode_name)
+            )
+        elif field.required:
+            raise _Mismatch(_at(path, field.encode_name), "field required")
+    cls: type = t.cls
+    extras = tuple(key for key in value if key not in known)
+    if extras:
+        cls = _extend(cls, tuple(str(k) for k in extras), None)
+        for attr, wire in cls.__wire_extras__:  # type: ignore[attr-defined]
+            kwargs[attr] = value[wire]
+    return cls(**kwargs)
+
+
+def _unknown(value: dict[str, object], base: type, tag_field: str, path: str) -> object:
+    tag = value.get(tag_field)
+    if not isinstance(tag, str):
+        raise _Mismatch(_at(path, tag_field), f"expected a string, got {_kind(tag)}")
+    names = tuple(str(k) for k in value if k != tag_field)
+    cls = _extend(base, names, tag)
+    kwargs = {attr: value[wire] for attr, wire in cls.__wire_extras__}  # type: ignore[attr-defined]
+    return cls(**kwargs)
+
+
+def _union(value: object, t: mi.UnionType, path: str) -> object:
+    members = t.types
+    if isinstance(value, dict):
+        tagged: dict[object, mi.StructType] = {}
+        fallback: mi.StructType | None = None
+        tag_field: str | None = None
+        for m in members:
+            if isinstance(m, mi.StructType):
+                if m.tag_field is None:
+                    return _struct(value, m, path)
+                tag_field = m.tag_field
+                if issubclass(m.cls, Unknown):
+                    fallback = m
+                else:
+                    tagged[m.tag] = m
+            elif isinstance(m, mi.DictType | mi.AnyType):
+                return _walk(value, m, path)
+        if tag_field is not None:
+            tag = value.get(tag_field)
+            chosen = tagged.get(tag)
+            if chosen is not None:
+                return _struct(value, chosen, path)
+            if fallback is not None:
+                return _unknown(value, fallback.cls, tag_field, path)
+            allowed = ", ".join(sorted(str(k) for k in tagged))
+            raise _Mismatch(_at(path, tag_field), f"{tag!r} is not one of {allowed}")
+    else:
+        for m in members:
+            if _fits(value, m):
+                return _walk(value, m, path)
+    raise _Mismatch(path, f"expected {_describe(members)}, got {_kind(value)}")
+
+
+def _is_instance(value: msgspec.Struct, t: mi.Type) -> bool:
+    """Whether an already-typed value (a caller may mix Structs into plain data) fits ``t``."""
+    if isinstance(t, mi.StructType):
+        return isinstance(value, t.cls)
+    if isinstance(t, mi.UnionType):
+        return any(isinstance(m, mi.StructType) and isinstance(value, m.cls) for m in t.types)
+    return isinstance(t, mi.AnyType)
+
+
+def _fits(value: object, t: mi.Type) -> bool:
+    """Whether ``value``'s JSON kind is the kind ``t`` describes (its contents are checked later)."""
+    match t:
+        case mi.AnyType():
+            return True
+        case mi.NoneType():
+            return value is None
+        case mi.StrType():
+            return isinstance(value, str)
+        case mi.BoolType():
+            return isinstance(value, bool)
+        case mi.IntType():
+            return isinstance(value, int) and not isinstance(value, bool)
+        case mi.FloatType():
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        case mi.ListType() | mi.VarTupleType():
+            return isinstance(value, list | tuple)
+        case mi.LiteralType():
+            return value in t.values
+        case _:
+            return False
+
+
+def _describe(members: tuple[mi.Type, ...]) -> str:
+    names: list[str] = []
+    for m in members:
+        match m:
+            case mi.StructType() | mi.DictType():
+                names.append("an object")
+            case mi.ListType() | mi.VarTupleType():
+                names.append("an array")
+            case mi.StrType():
+                names.append("a string")
+            case mi.IntType():
+                names.append("an integer")
+            case mi.FloatType():
+                names.append("a number")
+            case mi.BoolType():
+                names.append("a boolean")
+            case mi.NoneType():
+                names.append("null")
+            case _:
+                names.append(type(m).__name__)
+    unique = list(dict.fromkeys(names))
+    return " or ".join(unique)
+
+
+def _extend(cls: type, names: tuple[str, ...], tag: str | None) -> type:
+    """A subclass of ``cls`` that also declares ``names`` (wire names), with tag ``tag`` if given."""
+    key = (cls, names, tag)
+    made = _extended.get(key)
+    if made is not None:
+        return made
+    taken = set(dir(cls))
+    pairs: list[tuple[str, str]] = []
+    fields: list[tuple[str, type, object]] = []
+    for i, wire in enumerate(names):
+        attr = wire
+        if not wire.isidentifier() or keyword.iskeyword(wire) or wire.startswith("_") or wire in taken:
+            attr = f"extra_{i}"
+        while attr in taken:
+            attr = f"{attr}_"
+        taken.add(attr)
+        pairs.append((attr, wire))
+        fields.append((attr, object, msgspec.field(default=UNSET, name=wire)))
+    options: dict[str, Any] = {"bases": (cls,), "frozen": True, "kw_only": True}
+    if tag is not None:
+        options["tag"] = tag
+    made = msgspec.defstruct(
+        cls.__name__,
+        fields,
+        module=cls.__module__,
+        namespace={"__wire_extras__": tuple(pairs)},
+        **options,
+    )
+    _extended[key] = made
+    return made

@@ -1,0 +1,179 @@
+"""From the caller's parameters to a complete HTTP request value that the shell only performs.
+
+``build_message_request`` accepts the typed ``MessageRequest`` or a plain dict of the wire shape,
+converts it (keeping fields from newer APIs in nested objects), rejects unknown top-level fields
+(the API would too; it is almost always a typo, and we can suggest the right name), validates it
+for the API version in use and renders method, URL, headers and body bytes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Final
+
+import msgspec
+from returns.result import Failure, Result, Success
+
+from claude.pure.codec import convert, encode, extra_fields
+from claude.pure.credentials import Credentials
+from claude.pure.errors import ClaudeError, InvalidArgument, MissingCredentials
+from claude.pure.settings import Settings
+from claude.pure.validate import validate
+from claude.pure.wire import MessageRequest
+
+__all__ = [
+    "HttpRequest",
+    "Target",
+    "build_message_request",
+    "make_target",
+    "parse_message_request",
+]
+
+MESSAGES_PATH: Final = "/v1/messages"
+_SECRET_HEADERS: Final = frozenset({"x-api-key", "authorization"})
+_FIELDS: Final = tuple(f.encode_name for f in msgspec.structs.fields(MessageRequest))
+_FIELD_SET: Final = frozenset(_FIELDS)
+
+
+class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """One HTTP exchange to perform: the whole of what goes on the wire."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: bytes | None = None
+
+    def __repr__(self) -> str:
+        shown = {k: ("<redacted>" if k in _SECRET_HEADERS else v) for k, v in self.headers.items()}
+        size = "no body" if self.body is None else f"{len(self.body)} bytes"
+        return f"HttpRequest({self.method} {self.url}, headers={shown}, {size})"
+
+    __str__ = __repr__
+
+
+class Target(msgspec.Struct, frozen=True, kw_only=True):
+    """Where requests go and the headers every one of them carries; made once per client."""
+
+    base_url: str
+    api_version: str
+    headers: Mapping[str, str]
+
+    def __repr__(self) -> str:
+        return f"Target({self.base_url}, anthropic-version {self.api_version})"
+
+    __str__ = __repr__
+
+
+def make_target(settings: Settings, credentials: Credentials) -> Result[Target, ClaudeError]:
+    """Precompute the per-client headers: auth, version, betas, user agent."""
+    headers: dict[str, str] = {
+        "anthropic-version": settings.api_version,
+        "content-type": "application/json",
+        "accept": "application/json",
+        "user-agent": settings.user_agent,
+    }
+    if credentials.api_key is not None:
+        headers["x-api-key"] = credentials.api_key.reveal()
+    elif credentials.auth_token is not None:
+        headers["authorization"] = "Bearer " + credentials.auth_token.reveal()
+    else:
+        return Failure(MissingCredentials(problem="no API key or auth token was given"))
+    if settings.betas:
+        headers["anthropic-beta"] = ",".join(settings.betas)
+    return Success(
+        Target(base_url=settings.base_url, api_version=settings.api_version, headers=headers)
+    )
+
+
+def parse_message_request(
+    params: MessageRequest | Mapping[str, object],
+) -> Result[MessageRequest, InvalidArgument]:
+    """The typed request for ``params``, or the field that does not fit and how to fix it."""
+    if not isinstance(params, MessageRequest | Mapping):
+        return Failure(
+            InvalidArgument(
+                path="request",
+                problem=f"expected a dict or MessageRequest, got {type(params).__name__}",
+            )
+        )
+    unknown = (
+        next((key for key in params if key not in _FIELD_SET), None)
+        if isinstance(params, Mapping)
+        else next(iter(extra_fields(params)), None)
+    )
+    if unknown is not None:
+        return Failure(_unknown_field(str(unknown)))
+    return convert(params, MessageRequest).alt(
+        lambda e: InvalidArgument(path=e.path, problem=e.problem)
+    )
+
+
+def _unknown_field(name: str) -> InvalidArgument:
+    close = difflib.get_close_matches(name, _FIELDS, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return InvalidArgument(
+        path=name,
+        problem=f"is not a Messages API field; {hint}(send fields newer than this "
+        "library with extra_body={...})",
+    )
+
+
+def build_message_request(
+    params: MessageRequest | Mapping[str, object],
+    *,
+    target: Target,
+    stream: bool = False,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> Result[HttpRequest, InvalidArgument]:
+    """A validated ``POST /v1/messages`` for ``params``; ``stream`` asks for SSE."""
+    return (
+        parse_message_request(params)
+        .bind(lambda request: _stream_flag(request, stream=stream))
+        .bind(lambda request: validate(request, api_version=target.api_version))
+        .map(
+            lambda request: HttpRequest(
+                method="POST",
+                url=target.base_url + MESSAGES_PATH,
+                headers=_headers(target, stream=stream, extra=extra_headers),
+                body=_body(request, extra_body),
+            )
+        )
+    )
+
+
+def _stream_flag(request: MessageRequest, *, stream: bool) -> Result[MessageRequest, InvalidArgument]:
+    if request.stream is True and not stream:
+        return Failure(
+            InvalidArgument(
+                path="stream",
+                problem="is true, but send() waits for the whole message; use stream() "
+                "(or astream()) to read events as they arrive",
+            )
+        )
+    if stream and request.stream is not True:
+        return Success(msgspec.structs.replace(request, stream=True))
+    return Success(request)
+
+
+def _headers(
+    target: Target, *, stream: bool, extra: Mapping[str, str] | None
+) -> Mapping[str, str]:
+    if not stream and not extra:
+        return target.headers
+    headers = dict(target.headers)
+    if stream:
+        headers["accept"] = "text/event-stream"
+    if extra:
+        headers.update({k.lower(): v for k, v in extra.items()})
+    return headers
+
+
+def _body(request: MessageRequest, extra: Mapping[str, object] | None) -> bytes:
+    if not extra:
+        return encode(request)
+    data = msgspec.to_builtins(request)
+    assert isinstance(data, dict)
+    data.update(extra)
+    return encode(data)

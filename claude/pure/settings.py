@@ -1,0 +1,131 @@
+"""Client settings as one immutable value, checked once when a client is made.
+
+Transport security lives here as a rule, not a flag: ``https`` everywhere, plain ``http`` only to
+a loopback host (the bundled local server, a developer's proxy on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Final
+from urllib.parse import urlsplit
+
+import msgspec
+from returns.result import Failure, Result, Success
+
+from claude import __version__
+from claude.pure.errors import InvalidArgument
+from claude.pure.validate import API_VERSIONS
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "DEFAULT_BASE_URL",
+    "Settings",
+    "Timeouts",
+    "USER_AGENT",
+    "check_base_url",
+    "check_settings",
+    "is_loopback",
+]
+
+DEFAULT_BASE_URL: Final = "https://api.anthropic.com"
+DEFAULT_API_VERSION: Final = "2023-06-01"
+USER_AGENT: Final = f"api-claude/{__version__}"
+
+
+class Timeouts(msgspec.Struct, frozen=True, kw_only=True):
+    """Seconds: ``connect`` to open a connection, ``read`` for any one socket read, ``idle``
+    for a stream to send something other than pings (``None`` = no idle limit)."""
+
+    connect: float = 5.0
+    read: float = 600.0
+    idle: float | None = None
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything about where and how a client talks, except the credentials."""
+
+    base_url: str = DEFAULT_BASE_URL
+    api_version: str = DEFAULT_API_VERSION
+    betas: tuple[str, ...] = ()
+    timeouts: Timeouts = msgspec.field(default_factory=Timeouts)
+    max_connections: int = 64
+    user_agent: str = USER_AGENT
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ::1.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("example.com")
+    (True, True, False)
+    """
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> Result[str, InvalidArgument]:
+    """The base URL without a trailing slash, if it is https, or http to loopback."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        _ = parts.port
+    except ValueError as exc:
+        return Failure(InvalidArgument(path="base_url", problem=f"{url!r} is not a URL ({exc})"))
+    if parts.scheme not in ("https", "http") or not host:
+        return Failure(
+            InvalidArgument(
+                path="base_url",
+                problem=f"{url!r} is not an http(s) URL; use e.g. {DEFAULT_BASE_URL}",
+            )
+        )
+    if parts.scheme == "http" and not is_loopback(host):
+        return Failure(
+            InvalidArgument(
+                path="base_url",
+                problem=f"{url!r} is plain http to a remote host; the key would travel "
+                "unencrypted. Use https (plain http is allowed only to 127.0.0.1/localhost)",
+            )
+        )
+    if parts.query or parts.fragment:
+        return Failure(
+            InvalidArgument(path="base_url", problem=f"{url!r} must not have a query or fragment")
+        )
+    return Success(url.strip().rstrip("/"))
+
+
+def check_settings(settings: Settings) -> Result[Settings, InvalidArgument]:
+    """The settings with a normalised base URL, or the first field that is wrong."""
+    if settings.api_version not in API_VERSIONS:
+        return Failure(
+            InvalidArgument(
+                path="api_version",
+                problem=f"{settings.api_version!r} is not one of {', '.join(API_VERSIONS)}",
+            )
+        )
+    for i, beta in enumerate(settings.betas):
+        if not beta or "," in beta or not beta.isprintable() or any(c.isspace() for c in beta):
+            return Failure(
+                InvalidArgument(
+                    path=f"betas[{i}]",
+                    problem=f"{beta!r} is not a beta name like 'files-api-2025-04-14'",
+                )
+            )
+    t = settings.timeouts
+    for name, value in (("connect", t.connect), ("read", t.read), ("idle", t.idle)):
+        if value is not None and not value > 0:
+            return Failure(
+                InvalidArgument(path=f"timeouts.{name}", problem=f"must be > 0 seconds, got {value}")
+            )
+    if settings.max_connections < 1:
+        return Failure(
+            InvalidArgument(
+                path="max_connections", problem=f"must be at least 1, got {settings.max_connections}"
+            )
+        )
+    return check_base_url(settings.base_url).map(
+        lambda url: msgspec.structs.replace(settings, base_url=url)
+    )

@@ -1,0 +1,626 @@
+"""The Messages API schema in one place: msgspec Structs for requests and responses.
+
+Theory of operation
+-------------------
+Every type here is a frozen msgspec Struct whose encoding *is* the wire JSON:
+``msgspec.to_builtins(value)`` gives exactly what goes over (or came over) the wire.
+
+* Optional fields default to ``UNSET``, which msgspec omits when encoding, so "absent" stays
+  absent and an explicit ``None`` stays ``null``. Nothing is invented on the way through.
+* Content blocks, sources, citations, tool choices and thinking configs are tagged unions on
+  ``"type"``. Each union also holds an ``Unknown*`` member, so the type of a block from a newer
+  API is part of the declared union and not a surprise at run time.
+* All Structs forbid unknown fields. That makes the fast native decode fail on anything new,
+  and :mod:`claude.pure.codec` then takes the lenient path, which keeps unknown fields and
+  unknown tags by building a subclass that declares them (see ``codec``). Known shapes decode
+  at full msgspec speed; new shapes round-trip instead of failing.
+* Strings from closed-looking sets that grow over time (``stop_reason``, ``role``,
+  ``service_tier``) are typed ``str`` with named constants, never ``Literal``: a new value is data.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from claude.pure.headers import RateLimits, parse_rate_limits
+
+__all__ = [
+    "Base64Source",
+    "BashCodeExecutionToolResultBlock",
+    "CacheControl",
+    "CacheCreation",
+    "CharLocation",
+    "Citation",
+    "CitationsConfig",
+    "CodeExecutionToolResultBlock",
+    "ContainerUploadBlock",
+    "ContentBlock",
+    "ContentBlockLocation",
+    "ContentSource",
+    "DocumentBlock",
+    "DocumentSource",
+    "FileSource",
+    "ImageBlock",
+    "ImageSource",
+    "JsonObject",
+    "Message",
+    "MessageParam",
+    "MessageRequest",
+    "Metadata",
+    "PageLocation",
+    "RedactedThinkingBlock",
+    "STOP_REASONS",
+    "SearchResultBlock",
+    "SearchResultLocation",
+    "ServerToolUsage",
+    "ServerToolUseBlock",
+    "TextBlock",
+    "TextEditorCodeExecutionToolResultBlock",
+    "TextSource",
+    "ThinkingAdaptive",
+    "ThinkingBlock",
+    "ThinkingConfig",
+    "ThinkingDisabled",
+    "ThinkingEnabled",
+    "TokenCount",
+    "Tool",
+    "ToolChoice",
+    "ToolChoiceAny",
+    "ToolChoiceAuto",
+    "ToolChoiceNone",
+    "ToolChoiceTool",
+    "ToolResultBlock",
+    "ToolSearchToolResultBlock",
+    "ToolUseBlock",
+    "UNSET",
+    "UnknownBlock",
+    "UnknownCitation",
+    "UnknownSource",
+    "UnknownThinkingConfig",
+    "UnknownToolChoice",
+    "UnsetType",
+    "UrlSource",
+    "Usage",
+    "WebFetchToolResultBlock",
+    "WebSearchResultLocation",
+    "WebSearchToolResultBlock",
+    "Wire",
+]
+
+JsonObject = dict[str, object]
+"""A JSON object whose shape is the caller's or the server's business (tool input, schemas)."""
+
+STOP_REASONS: Final = (
+    "end_turn",
+    "max_tokens",
+    "stop_sequence",
+    "tool_use",
+    "pause_turn",
+    "refusal",
+    "model_context_window_exceeded",
+)
+"""Stop reasons known today; any other string is a newer one and is kept as it is."""
+
+UNKNOWN_TAG: Final = "\x00unknown"
+"""Placeholder tag of the ``Unknown*`` members; the lenient decoder replaces it with the real one."""
+
+
+class Wire(
+    msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, repr_omit_defaults=True
+):
+    """Base of every wire Struct: immutable, keyword-built, strict on the fast decode path."""
+
+
+class Tagged(Wire, frozen=True, kw_only=True, tag_field="type"):
+    """Base of the members of a ``"type"``-tagged union; ``type`` reads the tag back."""
+
+    @property
+    def type(self) -> str:
+        """The wire ``type`` of this value (its msgspec tag)."""
+        return str(self.__struct_config__.tag)
+
+
+class Unknown(Tagged, frozen=True, kw_only=True):
+    """Marker base of the fall-back member of each union: a value of a type this library predates.
+
+    The lenient decoder builds a subclass whose tag is the real ``type`` and whose fields are
+    the value's keys, so ``msgspec.to_builtins`` gives the original object back unchanged.
+    """
+
+    @property
+    def fields(self) -> dict[str, object]:
+        """Every field of the unknown value except ``type``, as plain JSON values."""
+        data = msgspec.to_builtins(self)
+        assert isinstance(data, dict)
+        data.pop("type", None)
+        return data
+
+
+# --- small shared pieces -------------------------------------------------------------------
+
+
+class CacheControl(Wire, frozen=True, kw_only=True):
+    """A prompt-cache breakpoint: ``{"type": "ephemeral", "ttl": "5m" | "1h"}``."""
+
+    type: str = "ephemeral"
+    ttl: str | UnsetType = UNSET
+
+
+class CitationsConfig(Wire, frozen=True, kw_only=True):
+    """``{"enabled": bool}`` on a document: ask for citations into it."""
+
+    enabled: bool | UnsetType = UNSET
+
+
+# --- citations ---------------------------------------------------------------------------
+
+
+class CharLocation(Tagged, frozen=True, kw_only=True, tag="char_location"):
+    """A citation of a character range of a plain-text document."""
+
+    cited_text: str
+    document_index: int
+    document_title: str | None | UnsetType = UNSET
+    start_char_index: int
+    end_char_index: int
+    file_id: str | None | UnsetType = UNSET
+
+
+class PageLocation(Tagged, frozen=True, kw_only=True, tag="page_location"):
+    """A citation of a page range of a PDF document."""
+
+    cited_text: str
+    document_index: int
+    document_title: str | None | UnsetType = UNSET
+    start_page_number: int
+    end_page_number: int
+    file_id: str | None | UnsetType = UNSET
+
+
+class ContentBlockLocation(Tagged, frozen=True, kw_only=True, tag="content_block_location"):
+    """A citation of a block range of a custom-content document."""
+
+    cited_text: str
+    document_index: int
+    document_title: str | None | UnsetType = UNSET
+    start_block_index: int
+    end_block_index: int
+    file_id: str | None | UnsetType = UNSET
+
+
+class WebSearchResultLocation(Tagged, frozen=True, kw_only=True, tag="web_search_result_location"):
+    """A citation of a web search result."""
+
+    cited_text: str
+    url: str
+    title: str | None | UnsetType = UNSET
+    encrypted_index: str
+
+
+class SearchResultLocation(Tagged, frozen=True, kw_only=True, tag="search_result_location"):
+    """A citation of a caller-supplied search result block."""
+
+    cited_text: str
+    source: str
+    title: str | None | UnsetType = UNSET
+    search_result_index: int
+    start_block_index: int
+    end_block_index: int
+
+
+class UnknownCitation(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
+    """A citation type newer than this library, kept as sent."""
+
+
+Citation = (
+    CharLocation
+    | PageLocation
+    | ContentBlockLocation
+    | WebSearchResultLocation
+    | SearchResultLocation
+    | UnknownCitation
+)
+
+# --- sources -----------------------------------------------------------------------------
+
+
+class Base64Source(Tagged, frozen=True, kw_only=True, tag="base64"):
+    """Inline bytes: an image (jpeg/png/gif/webp) or a PDF, base64 without a data-URL prefix."""
+
+    media_type: str
+    data: str
+
+
+class UrlSource(Tagged, frozen=True, kw_only=True, tag="url"):
+    """An image or PDF the API fetches itself."""
+
+    url: str
+
+
+class FileSource(Tagged, frozen=True, kw_only=True, tag="file"):
+    """A file uploaded through the Files API."""
+
+    file_id: str
+
+
+class TextSource(Tagged, frozen=True, kw_only=True, tag="text"):
+    """A plain-text document."""
+
+    media_type: str = "text/plain"
+    data: str
+
+
+class ContentSource(Tagged, frozen=True, kw_only=True, tag="content"):
+    """A custom document made of the caller's own chunks (a string or text/image blocks)."""
+
+    content: str | list[TextBlock | ImageBlock | UnknownBlock]
+
+
+class UnknownSource(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
+    """A source type newer than this library, kept as sent."""
+
+
+ImageSource = Base64Source | UrlSource | FileSource | UnknownSource
+DocumentSource = Base64Source | TextSource | ContentSource | UrlSource | FileSource | UnknownSource
+
+# --- content blocks ----------------------------------------------------------------------
+
+
+class TextBlock(Tagged, frozen=True, kw_only=True, tag="text"):
+    """Text; in replies possibly with citations into the documents it drew on."""
+
+    text: str
+    citations: list[Citation] | None | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class ImageBlock(Tagged, frozen=True, kw_only=True, tag="image"):
+    """An image in a user turn or a tool result."""
+
+    source: ImageSource
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class DocumentBlock(Tagged, frozen=True, kw_only=True, tag="document"):
+    """A document (PDF, plain text or custom content), optionally citable."""
+
+    source: DocumentSource
+    title: str | None | UnsetType = UNSET
+    context: str | None | UnsetType = UNSET
+    citations: CitationsConfig | None | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class SearchResultBlock(Tagged, frozen=True, kw_only=True, tag="search_result"):
+    """A caller-supplied search result, citable with ``search_result_location``."""
+
+    source: str
+    title: str
+    content: list[TextBlock]
+    citations: CitationsConfig | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class ToolUseBlock(Tagged, frozen=True, kw_only=True, tag="tool_use"):
+    """The model asks the caller to run tool ``name`` with ``input``."""
+
+    id: str
+    name: str
+    input: JsonObject
+    caller: JsonObject | None | UnsetType = UNSET
+    toolset_name: str | None | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class ToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_result"):
+    """The caller's answer to a ``tool_use`` block of the preceding assistant turn."""
+
+    tool_use_id: str
+    content: (
+        str
+        | list[TextBlock | ImageBlock | SearchResultBlock | DocumentBlock | UnknownBlock]
+        | UnsetType
+    ) = UNSET
+    is_error: bool | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class ThinkingBlock(Tagged, frozen=True, kw_only=True, tag="thinking"):
+    """Extended thinking; pass it back unchanged (the signature is verified)."""
+
+    thinking: str
+    signature: str
+
+
+class RedactedThinkingBlock(Tagged, frozen=True, kw_only=True, tag="redacted_thinking"):
+    """Encrypted thinking; pass it back unchanged."""
+
+    data: str
+
+
+class ServerToolUseBlock(Tagged, frozen=True, kw_only=True, tag="server_tool_use"):
+    """A call of a tool the API runs itself (web search, code execution, ...)."""
+
+    id: str
+    name: str
+    input: JsonObject
+    caller: JsonObject | None | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class WebSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_search_tool_result"):
+    """Results (or an error object) of a server-side web search."""
+
+    tool_use_id: str
+    content: object
+    caller: JsonObject | None | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class WebFetchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_fetch_tool_result"):
+    """Result of a server-side web fetch."""
+
+    tool_use_id: str
+    content: object
+    caller: JsonObject | None | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class CodeExecutionToolResultBlock(Tagged, frozen=True, kw_only=True, tag="code_execution_tool_result"):
+    """Result of server-side code execution."""
+
+    tool_use_id: str
+    content: object
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class BashCodeExecutionToolResultBlock(
+    Tagged, frozen=True, tag="bash_code_execution_tool_result"
+):
+    """Result of a server-side bash command."""
+
+    tool_use_id: str
+    content: object
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class TextEditorCodeExecutionToolResultBlock(
+    Tagged, frozen=True, tag="text_editor_code_execution_tool_result"
+):
+    """Result of a server-side text-editor command."""
+
+    tool_use_id: str
+    content: object
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class ToolSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_search_tool_result"):
+    """Result of a server-side tool search."""
+
+    tool_use_id: str
+    content: object
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class ContainerUploadBlock(Tagged, frozen=True, kw_only=True, tag="container_upload"):
+    """A file made available to the code-execution container."""
+
+    file_id: str
+    cache_control: CacheControl | None | UnsetType = UNSET
+
+
+class UnknownBlock(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
+    """A content block type newer than this library, kept as sent and passed back as it came."""
+
+
+ContentBlock = (
+    TextBlock
+    | ImageBlock
+    | DocumentBlock
+    | SearchResultBlock
+    | ToolUseBlock
+    | ToolResultBlock
+    | ThinkingBlock
+    | RedactedThinkingBlock
+    | ServerToolUseBlock
+    | WebSearchToolResultBlock
+    | WebFetchToolResultBlock
+    | CodeExecutionToolResultBlock
+    | BashCodeExecutionToolResultBlock
+    | TextEditorCodeExecutionToolResultBlock
+    | ToolSearchToolResultBlock
+    | ContainerUploadBlock
+    | UnknownBlock
+)
+"""Any block of a message's ``content``, in a request or a reply."""
+
+# --- request -----------------------------------------------------------------------------
+
+
+class MessageParam(Wire, frozen=True, kw_only=True):
+    """One conversation turn: a role and a string or a list of blocks."""
+
+    role: str
+    content: str | list[ContentBlock]
+
+
+class Tool(Wire, frozen=True, kw_only=True):
+    """A tool definition: a custom tool (``name`` + ``input_schema``) or a versioned server tool.
+
+    Server tools (``type: "web_search_20250305"`` and friends) carry options of their own; those
+    are kept as extra fields by the lenient decoder and sent as given.
+    """
+
+    name: str
+    type: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+    input_schema: JsonObject | UnsetType = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+    strict: bool | UnsetType = UNSET
+
+
+class ToolChoiceAuto(Tagged, frozen=True, kw_only=True, tag="auto"):
+    """The model decides whether to call a tool (the default when tools are given)."""
+
+    disable_parallel_tool_use: bool | UnsetType = UNSET
+
+
+class ToolChoiceAny(Tagged, frozen=True, kw_only=True, tag="any"):
+    """The model must call some tool."""
+
+    disable_parallel_tool_use: bool | UnsetType = UNSET
+
+
+class ToolChoiceTool(Tagged, frozen=True, kw_only=True, tag="tool"):
+    """The model must call the tool ``name``."""
+
+    name: str
+    disable_parallel_tool_use: bool | UnsetType = UNSET
+
+
+class ToolChoiceNone(Tagged, frozen=True, kw_only=True, tag="none"):
+    """The model must not call tools."""
+
+
+class UnknownToolChoice(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
+    """A tool-choice mode newer than this library, sent as given."""
+
+
+ToolChoice = ToolChoiceAuto | ToolChoiceAny | ToolChoiceTool | ToolChoiceNone | UnknownToolChoice
+
+
+class ThinkingEnabled(Tagged, frozen=True, kw_only=True, tag="enabled"):
+    """Extended thinking with a token budget (>= 1024 and below ``max_tokens``)."""
+
+    budget_tokens: int
+    display: str | UnsetType = UNSET
+
+
+class ThinkingDisabled(Tagged, frozen=True, kw_only=True, tag="disabled"):
+    """No extended thinking."""
+
+
+class ThinkingAdaptive(Tagged, frozen=True, kw_only=True, tag="adaptive"):
+    """The model decides how much to think."""
+
+    display: str | UnsetType = UNSET
+
+
+class UnknownThinkingConfig(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
+    """A thinking mode newer than this library, sent as given."""
+
+
+ThinkingConfig = ThinkingEnabled | ThinkingDisabled | ThinkingAdaptive | UnknownThinkingConfig
+
+
+class Metadata(Wire, frozen=True, kw_only=True):
+    """Request metadata: an opaque end-user id (a hash or uuid, never personal data)."""
+
+    user_id: str | None | UnsetType = UNSET
+
+
+class MessageRequest(Wire, frozen=True, kw_only=True):
+    """The body of ``POST /v1/messages`` (and, without ``stream``, of a batch entry's params)."""
+
+    model: str
+    max_tokens: int
+    messages: list[MessageParam]
+    system: str | list[TextBlock] | UnsetType = UNSET
+    stop_sequences: list[str] | UnsetType = UNSET
+    stream: bool | UnsetType = UNSET
+    temperature: float | UnsetType = UNSET
+    top_p: float | UnsetType = UNSET
+    top_k: int | UnsetType = UNSET
+    metadata: Metadata | UnsetType = UNSET
+    tools: list[Tool] | UnsetType = UNSET
+    tool_choice: ToolChoice | UnsetType = UNSET
+    thinking: ThinkingConfig | UnsetType = UNSET
+    service_tier: str | UnsetType = UNSET
+    container: object = UNSET
+    mcp_servers: object = UNSET
+    context_management: object = UNSET
+    output_config: object = UNSET
+    cache_control: CacheControl | None | UnsetType = UNSET
+    inference_geo: str | None | UnsetType = UNSET
+    speed: str | None | UnsetType = UNSET
+    diagnostics: object = UNSET
+    user_profile_id: str | UnsetType = UNSET
+
+
+# --- response ----------------------------------------------------------------------------
+
+
+class CacheCreation(Wire, frozen=True, kw_only=True):
+    """How the cache writes of a request split between the 5-minute and 1-hour TTLs."""
+
+    ephemeral_5m_input_tokens: int | UnsetType = UNSET
+    ephemeral_1h_input_tokens: int | UnsetType = UNSET
+
+
+class ServerToolUsage(Wire, frozen=True, kw_only=True):
+    """Counts of server-tool calls billed to a request."""
+
+    web_search_requests: int | UnsetType = UNSET
+    web_fetch_requests: int | UnsetType = UNSET
+
+
+class Usage(Wire, frozen=True, kw_only=True):
+    """Billed tokens; prompt size = input + cache creation + cache read tokens."""
+
+    input_tokens: int
+    output_tokens: int
+    cache_creation_input_tokens: int | None | UnsetType = UNSET
+    cache_read_input_tokens: int | None | UnsetType = UNSET
+    cache_creation: CacheCreation | None | UnsetType = UNSET
+    server_tool_use: ServerToolUsage | None | UnsetType = UNSET
+    service_tier: str | None | UnsetType = UNSET
+    output_tokens_details: JsonObject | None | UnsetType = UNSET
+    inference_geo: str | None | UnsetType = UNSET
+    speed: str | None | UnsetType = UNSET
+
+
+class Message(Wire, frozen=True, kw_only=True, dict=True):
+    """A reply of the Messages API.
+
+    Besides its wire fields it carries response metadata that is not part of the JSON:
+    ``request_id`` (the ``request-id`` header) and ``rate_limits`` (the parsed
+    ``anthropic-ratelimit-*`` headers), from headers the decoder attaches; never encoded.
+    """
+
+    id: str
+    type: str = "message"
+    role: str = "assistant"
+    model: str
+    content: list[ContentBlock]
+    stop_reason: str | None | UnsetType = UNSET
+    stop_sequence: str | None | UnsetType = UNSET
+    usage: Usage
+    container: JsonObject | None | UnsetType = UNSET
+    stop_details: JsonObject | None | UnsetType = UNSET
+    diagnostics: JsonObject | None | UnsetType = UNSET
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``request-id`` for this reply, if it sent one."""
+        value = self.__dict__.get("_request_id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def rate_limits(self) -> RateLimits | None:
+        """The ``anthropic-ratelimit-*`` headers of this reply, parsed when first asked for."""
+        headers = self.__dict__.get("_headers")
+        return parse_rate_limits(headers) if headers is not None else None
+
+    @property
+    def text(self) -> str:
+        """All text blocks of the reply joined: the common case in one attribute."""
+        return "".join(block.text for block in self.content if isinstance(block, TextBlock))
+
+
+class TokenCount(Wire, frozen=True, kw_only=True):
+    """The reply of ``POST /v1/messages/count_tokens``."""
+
+    input_tokens: int

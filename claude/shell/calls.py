@@ -1,0 +1,43 @@
+"""Module-level calls for the common case: ``send(request)`` on a client or the default one."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from returns.result import Result
+
+from claude.pure.errors import ClaudeError
+from claude.pure.wire import Message
+from claude.shell.client import Client, MessageParams, default_client
+
+__all__ = ["asend", "send"]
+
+
+def send(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> Result[Message, ClaudeError]:
+    """Send one Messages request and wait for the reply: exactly one HTTP call.
+
+    Without ``client`` it uses a client made once from the environment
+    (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``).
+    """
+    return (client or default_client()).send(
+        request, extra_body=extra_body, extra_headers=extra_headers
+    )
+
+
+async def asend(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> Result[Message, ClaudeError]:
+    """The async twin of ``send`` (asyncio or trio, via anyio); the loop never blocks."""
+    return await (client or default_client()).asend(
+        request, extra_body=extra_body, extra_headers=extra_headers
+    )

@@ -1,0 +1,261 @@
+"""``Client``: frozen settings and credentials, one urllib3 pool, and the calls that use them.
+
+A plain ``send`` makes exactly one HTTP call: build (pure) -> perform (transport) -> decode
+(pure). ``asend`` runs the same sync path in an anyio worker thread, bounded by a per-client
+capacity limiter (one per event loop), so the event loop never blocks and the number of threads
+and sockets never exceeds ``max_connections``.
+
+A client made from bad input is still a client: it holds the problem and answers every call
+with ``Failure(problem)`` before any I/O. ``Client.from_env()`` therefore never raises, and
+``client.ready`` tells up front whether it can send.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Self
+
+import anyio
+import anyio.lowlevel
+import anyio.to_thread
+from returns.result import Failure, Result, Success
+
+from claude.pure.credentials import Credentials, check_secret, credentials_from_env
+from claude.pure.errors import ClaudeError, InvalidArgument
+from claude.pure.request import HttpRequest, Target, build_message_request, make_target
+from claude.pure.response import decode_response
+from claude.pure.settings import (
+    DEFAULT_API_VERSION,
+    DEFAULT_BASE_URL,
+    Settings,
+    Timeouts,
+    check_settings,
+)
+from claude.pure.wire import Message, MessageRequest
+from claude.shell import transport
+from claude.shell.clock import SYSTEM_CLOCK, Clock
+
+__all__ = ["Client", "MessageParams", "default_client"]
+
+log = logging.getLogger("claude")
+
+MessageParams = MessageRequest | Mapping[str, object]
+"""What ``send`` accepts: the typed request or a plain dict of the wire shape."""
+
+
+class Client:
+    """A connection pool plus the settings and credentials every request of it carries."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        auth_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        api_version: str = DEFAULT_API_VERSION,
+        betas: Sequence[str] = (),
+        timeouts: Timeouts | None = None,
+        max_connections: int = 64,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.clock = clock
+        raw = Settings(
+            base_url=base_url,
+            api_version=api_version,
+            betas=tuple(betas),
+            timeouts=timeouts if timeouts is not None else Timeouts(),
+            max_connections=max_connections,
+        )
+        checked = check_settings(raw)
+        self.settings: Settings = checked.value_or(raw)
+        self._target: Result[Target, ClaudeError] = checked.bind(
+            lambda settings: _credentials(api_key, auth_token).bind(
+                lambda credentials: make_target(settings, credentials)
+            )
+        )
+        self._pool = transport.make_pool(max_connections=max(1, self.settings.max_connections))
+        self._limiters: anyio.lowlevel.RunVar[anyio.CapacityLimiter] = anyio.lowlevel.RunVar(
+            f"claude-limiter-{id(self)}"
+        )
+        self._closed = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        api_version: str = DEFAULT_API_VERSION,
+        betas: Sequence[str] = (),
+        timeouts: Timeouts | None = None,
+        max_connections: int = 64,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> Client:
+        """A client from ``ANTHROPIC_API_KEY`` (or ``ANTHROPIC_AUTH_TOKEN``) and ``ANTHROPIC_BASE_URL``.
+
+        A missing or malformed key is not raised: the client answers every call with that
+        Failure, whose message says how to set a key or use ``--local``.
+        """
+        env = os.environ if env is None else env
+        api_key = env.get("ANTHROPIC_API_KEY", "").strip() or None
+        auth_token = env.get("ANTHROPIC_AUTH_TOKEN", "").strip() or None
+        return cls(
+            api_key=api_key,
+            auth_token=None if api_key else auth_token,
+            base_url=env.get("ANTHROPIC_BASE_URL", "").strip() or DEFAULT_BASE_URL,
+            api_version=api_version,
+            betas=betas,
+            timeouts=timeouts,
+            max_connections=max_connections,
+            clock=clock,
+        )
+
+    @property
+    def ready(self) -> Result[Self, ClaudeError]:
+        """This client if it can send, else the configuration problem every call would report."""
+        return self._target.map(lambda _: self)
+
+    # --- one exchange ------------------------------------------------------------------
+
+    def build(
+        self,
+        request: MessageParams,
+        *,
+        stream: bool = False,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Result[HttpRequest, ClaudeError]:
+        """The exact HTTP request ``send`` would perform (for ``--curl`` and inspection)."""
+        if self._closed:
+            return Failure(InvalidArgument(path="client", problem="is closed; make a new Client"))
+        return self._target.bind(
+            lambda target: build_message_request(
+                request,
+                target=target,
+                stream=stream,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+            )
+        )
+
+    def send(
+        self,
+        request: MessageParams,
+        *,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """Send one Messages request and wait for the whole reply: exactly one HTTP call."""
+        built = self.build(request, extra_body=extra_body, extra_headers=extra_headers)
+        if isinstance(built, Failure):
+            return built
+        return self.perform(built.unwrap())
+
+    def perform(self, request: HttpRequest) -> Result[Message, ClaudeError]:
+        """Perform an already-built request and decode the reply."""
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s", request.method, request.url)
+        raw = transport.perform(self._pool, request, self.settings.timeouts)
+        if isinstance(raw, Failure):
+            log.info("%s %s failed: %s", request.method, request.url, raw.failure())
+            return raw
+        response = raw.unwrap()
+        result = decode_response(response.status, response.headers, response.body)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("-> HTTP %d request-id %s", response.status, response.headers.get("request-id"))
+        return result
+
+    async def asend(
+        self,
+        request: MessageParams,
+        *,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """``send`` in a worker thread: the event loop stays free (asyncio and trio)."""
+        call = functools.partial(
+            self.send, request, extra_body=extra_body, extra_headers=extra_headers
+        )
+        return await anyio.to_thread.run_sync(call, limiter=self.limiter())
+
+    def limiter(self) -> anyio.CapacityLimiter:
+        """This client's thread limiter for the running event loop (made on first use)."""
+        try:
+            return self._limiters.get()
+        except LookupError:
+            limiter = anyio.CapacityLimiter(self.settings.max_connections)
+            self._limiters.set(limiter)
+            return limiter
+
+    # --- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every pooled connection; later calls fail with a clear error."""
+        self._closed = True
+        self._pool.clear()
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close`` was called."""
+        return self._closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "ready" if isinstance(self._target, Success) else "unusable"
+        return (
+            f"Client({self.settings.base_url}, anthropic-version {self.settings.api_version}, "
+            f"{state})"
+        )
+
+
+def _credentials(
+    api_key: str | None, auth_token: str | None
+) -> Result[Credentials, ClaudeError]:
+    if api_key is not None:
+        return check_secret(api_key, name="api key (ANTHROPIC_API_KEY)").map(
+            lambda s: Credentials(api_key=s)
+        )
+    if auth_token is not None:
+        return check_secret(auth_token, name="auth token (ANTHROPIC_AUTH_TOKEN)").map(
+            lambda s: Credentials(auth_token=s)
+        )
+    return credentials_from_env({})
+
+
+_default: Client | None = None
+_default_lock = threading.Lock()
+
+
+def default_client() -> Client:
+    """The lazily made client from the environment that ``send()`` uses when given none."""
+    global _default  # noqa: PLW0603 - the shell owns this one piece of process state
+    with _default_lock:
+        if _default is None or _default.closed:
+            _default = Client.from_env()
+        return _default
