@@ -174,9 +174,7 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
         case mi.DictType():
             if not isinstance(value, dict):
                 raise _Mismatch(path, f"expected an object, got {_kind(value)}")
-            return {
-                str(k): _walk(v, t.value_type, _at(path, str(k))) for k, v in value.items()
-            }
+            return {str(k): _walk(v, t.value_type, _at(path, str(k))) for k, v in value.items()}
         case _:
             raise _Mismatch(path, f"cannot check values of type {t!r}")
 
@@ -315,7 +313,12 @@ def _extend(cls: type, names: tuple[str, ...], tag: str | None) -> type:
     fields: list[tuple[str, type, object]] = []
     for i, wire in enumerate(names):
         attr = wire
-        if not wire.isidentifier() or keyword.iskeyword(wire) or wire.startswith("_") or wire in taken:
+        if (
+            not wire.isidentifier()
+            or keyword.iskeyword(wire)
+            or wire.startswith("_")
+            or wire in taken
+        ):
             attr = f"extra_{i}"
         while attr in taken:
             attr = f"{attr}_"

@@ -16,8 +16,8 @@ from returns.result import Failure, Result, Success
 from claude.pure.errors import InvalidArgument, MissingCredentials
 
 __all__ = [
-    "Credentials",
     "HOW_TO_SET_A_KEY",
+    "Credentials",
     "Secret",
     "check_secret",
     "credentials_from_env",

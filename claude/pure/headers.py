@@ -36,7 +36,9 @@ _FAMILIES = (
     ("priority_input_tokens", "anthropic-priority-input-tokens-"),
     ("priority_output_tokens", "anthropic-priority-output-tokens-"),
 )
-_KNOWN = frozenset(prefix + part for _, prefix in _FAMILIES for part in ("limit", "remaining", "reset"))
+_KNOWN = frozenset(
+    prefix + part for _, prefix in _FAMILIES for part in ("limit", "remaining", "reset")
+)
 
 
 class RateLimit(msgspec.Struct, frozen=True, kw_only=True):

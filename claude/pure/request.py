@@ -90,11 +90,12 @@ def parse_message_request(
     params: MessageRequest | Mapping[str, object],
 ) -> Result[MessageRequest, InvalidArgument]:
     """The typed request for ``params``, or the field that does not fit and how to fix it."""
-    if not isinstance(params, MessageRequest | Mapping):
+    given: object = params  # callers without a type checker may pass anything
+    if not isinstance(given, MessageRequest | Mapping):
         return Failure(
             InvalidArgument(
                 path="request",
-                problem=f"expected a dict or MessageRequest, got {type(params).__name__}",
+                problem=f"expected a dict or MessageRequest, got {type(given).__name__}",
             )
         )
     unknown = (
@@ -143,7 +144,9 @@ def build_message_request(
     )
 
 
-def _stream_flag(request: MessageRequest, *, stream: bool) -> Result[MessageRequest, InvalidArgument]:
+def _stream_flag(
+    request: MessageRequest, *, stream: bool
+) -> Result[MessageRequest, InvalidArgument]:
     if request.stream is True and not stream:
         return Failure(
             InvalidArgument(
@@ -157,9 +160,7 @@ def _stream_flag(request: MessageRequest, *, stream: bool) -> Result[MessageRequ
     return Success(request)
 
 
-def _headers(
-    target: Target, *, stream: bool, extra: Mapping[str, str] | None
-) -> Mapping[str, str]:
+def _headers(target: Target, *, stream: bool, extra: Mapping[str, str] | None) -> Mapping[str, str]:
     if not stream and not extra:
         return target.headers
     headers = dict(target.headers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final, TypeVar
 
 import msgspec
-from returns.result import Failure, Result, Success
+from returns.result import Failure, Result
 
 from claude.pure.codec import decode
 from claude.pure.errors import ApiError, ClaudeError, MalformedResponse, api_error_class

@@ -20,9 +20,9 @@ from claude.pure.validate import API_VERSIONS
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
+    "USER_AGENT",
     "Settings",
     "Timeouts",
-    "USER_AGENT",
     "check_base_url",
     "check_settings",
     "is_loopback",
@@ -118,12 +118,15 @@ def check_settings(settings: Settings) -> Result[Settings, InvalidArgument]:
     for name, value in (("connect", t.connect), ("read", t.read), ("idle", t.idle)):
         if value is not None and not value > 0:
             return Failure(
-                InvalidArgument(path=f"timeouts.{name}", problem=f"must be > 0 seconds, got {value}")
+                InvalidArgument(
+                    path=f"timeouts.{name}", problem=f"must be > 0 seconds, got {value}"
+                )
             )
     if settings.max_connections < 1:
         return Failure(
             InvalidArgument(
-                path="max_connections", problem=f"must be at least 1, got {settings.max_connections}"
+                path="max_connections",
+                problem=f"must be at least 1, got {settings.max_connections}",
             )
         )
     return check_base_url(settings.base_url).map(

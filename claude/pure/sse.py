@@ -18,7 +18,7 @@ blank line arrived in ``chunk``; ``finish(state)`` says what was left when the i
 * the last event id, which persists across events as the standard says.
 
 One ``feed`` does, in C-speed passes over the chunk: find the last CR or LF (``rfind``), join the
-pending pieces with everything up to it (the only time a pending byte is copied), decode that once
+pending pieces with everything up to it (the last time a pending byte is copied), decode that once
 as UTF-8 with replacement, turn CRLF and lone CR into LF, and ``split("\\n")``. Splitting bytes
 before decoding is safe: CR and LF are ASCII, so no multi-byte sequence straddles a line end, and a
 sequence cut by a chunk boundary sits whole in the pending pieces until its line ends. Only CR and
@@ -34,9 +34,9 @@ ASCII digits only, and every other name is ignored.
 Linear time, stated as the invariants the property tests check:
 
 1. Every byte is scanned by a constant number of C passes in the ``feed`` that brings it.
-2. A pending byte is copied at most twice before its line ends: once when a run of ``_RUN`` small
-   pieces is joined into one (so a line arriving one byte per chunk keeps ~1/64 as many pieces as
-   bytes), once when the line end arrives. Pieces of ``_BIG`` bytes or more are never re-copied.
+2. A pending byte is copied at most twice: once if it is in a run of ``_RUN`` small pieces joined
+   into one (so a line arriving one byte per chunk keeps ~1/64 as many pieces as bytes), and once
+   when its line end arrives. Pieces of ``_BIG`` bytes or more are copied only at the line end.
 3. Pending pieces are a persistent cons chain ``(older, piece)``, so adding one is O(1): a tuple
    that grows by concatenation would copy itself on every chunk and turn a 10 MB line arriving
    byte by byte quadratic. The data lines of an event spanning several feeds use the same chain.

@@ -61,7 +61,9 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*")
 _SAMPLING_GONE = "2026-10-21"
 
 
-def validate(request: MessageRequest, *, api_version: str) -> Result[MessageRequest, InvalidArgument]:
+def validate(
+    request: MessageRequest, *, api_version: str
+) -> Result[MessageRequest, InvalidArgument]:
     """The request unchanged if every rule holds, else the first problem found."""
     for problem in problems(request, api_version=api_version):
         return Failure(problem)
@@ -92,7 +94,9 @@ def _model_and_tokens(request: MessageRequest) -> Iterator[InvalidArgument]:
 
 def _messages(request: MessageRequest, api_version: str) -> Iterator[InvalidArgument]:
     if not request.messages:
-        yield _bad("messages", "must hold at least one message, e.g. {'role': 'user', 'content': 'Hello'}")
+        yield _bad(
+            "messages", "must hold at least one message, e.g. {'role': 'user', 'content': 'Hello'}"
+        )
     for i, message in enumerate(request.messages):
         path = f"messages[{i}]"
         if message.role not in ("user", "assistant"):
@@ -108,7 +112,9 @@ def _messages(request: MessageRequest, api_version: str) -> Iterator[InvalidArgu
             yield from _block(block, f"{path}.content[{j}]", message.role, api_version)
 
 
-def _block(block: ContentBlock, path: str, role: str, api_version: str) -> Iterator[InvalidArgument]:
+def _block(
+    block: ContentBlock, path: str, role: str, api_version: str
+) -> Iterator[InvalidArgument]:
     match block:
         case ImageBlock(source=source):
             yield from _image_source(source, f"{path}.source")
@@ -229,7 +235,9 @@ def _tools(request: MessageRequest) -> Iterator[InvalidArgument]:
                 f"{tool.name!r} must be 1-64 characters of letters, digits, '_' or '-'",
             )
         if tool.name in seen:
-            yield _bad(f"{path}.name", f"{tool.name!r} is already the name of tools[{seen[tool.name]}]")
+            yield _bad(
+                f"{path}.name", f"{tool.name!r} is already the name of tools[{seen[tool.name]}]"
+            )
         seen.setdefault(tool.name, i)
         if tool.description is not UNSET:
             if not tool.description.strip():
@@ -262,7 +270,9 @@ def _thinking(request: MessageRequest) -> Iterator[InvalidArgument]:
         return
     budget = thinking.budget_tokens
     if budget < MIN_THINKING_BUDGET:
-        yield _bad("thinking.budget_tokens", f"must be at least {MIN_THINKING_BUDGET}, got {budget}")
+        yield _bad(
+            "thinking.budget_tokens", f"must be at least {MIN_THINKING_BUDGET}, got {budget}"
+        )
     elif budget >= request.max_tokens:
         yield _bad(
             "thinking.budget_tokens",

@@ -28,6 +28,8 @@ from msgspec import UNSET, UnsetType
 from claude.pure.headers import RateLimits, parse_rate_limits
 
 __all__ = [
+    "STOP_REASONS",
+    "UNSET",
     "Base64Source",
     "BashCodeExecutionToolResultBlock",
     "CacheControl",
@@ -52,7 +54,6 @@ __all__ = [
     "Metadata",
     "PageLocation",
     "RedactedThinkingBlock",
-    "STOP_REASONS",
     "SearchResultBlock",
     "SearchResultLocation",
     "ServerToolUsage",
@@ -75,7 +76,6 @@ __all__ = [
     "ToolResultBlock",
     "ToolSearchToolResultBlock",
     "ToolUseBlock",
-    "UNSET",
     "UnknownBlock",
     "UnknownCitation",
     "UnknownSource",
@@ -163,10 +163,10 @@ class CharLocation(Tagged, frozen=True, kw_only=True, tag="char_location"):
 
     cited_text: str
     document_index: int
-    document_title: str | None | UnsetType = UNSET
+    document_title: str | UnsetType | None = UNSET
     start_char_index: int
     end_char_index: int
-    file_id: str | None | UnsetType = UNSET
+    file_id: str | UnsetType | None = UNSET
 
 
 class PageLocation(Tagged, frozen=True, kw_only=True, tag="page_location"):
@@ -174,10 +174,10 @@ class PageLocation(Tagged, frozen=True, kw_only=True, tag="page_location"):
 
     cited_text: str
     document_index: int
-    document_title: str | None | UnsetType = UNSET
+    document_title: str | UnsetType | None = UNSET
     start_page_number: int
     end_page_number: int
-    file_id: str | None | UnsetType = UNSET
+    file_id: str | UnsetType | None = UNSET
 
 
 class ContentBlockLocation(Tagged, frozen=True, kw_only=True, tag="content_block_location"):
@@ -185,10 +185,10 @@ class ContentBlockLocation(Tagged, frozen=True, kw_only=True, tag="content_block
 
     cited_text: str
     document_index: int
-    document_title: str | None | UnsetType = UNSET
+    document_title: str | UnsetType | None = UNSET
     start_block_index: int
     end_block_index: int
-    file_id: str | None | UnsetType = UNSET
+    file_id: str | UnsetType | None = UNSET
 
 
 class WebSearchResultLocation(Tagged, frozen=True, kw_only=True, tag="web_search_result_location"):
@@ -196,7 +196,7 @@ class WebSearchResultLocation(Tagged, frozen=True, kw_only=True, tag="web_search
 
     cited_text: str
     url: str
-    title: str | None | UnsetType = UNSET
+    title: str | UnsetType | None = UNSET
     encrypted_index: str
 
 
@@ -205,7 +205,7 @@ class SearchResultLocation(Tagged, frozen=True, kw_only=True, tag="search_result
 
     cited_text: str
     source: str
-    title: str | None | UnsetType = UNSET
+    title: str | UnsetType | None = UNSET
     search_result_index: int
     start_block_index: int
     end_block_index: int
@@ -273,25 +273,25 @@ class TextBlock(Tagged, frozen=True, kw_only=True, tag="text"):
     """Text; in replies possibly with citations into the documents it drew on."""
 
     text: str
-    citations: list[Citation] | None | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    citations: list[Citation] | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ImageBlock(Tagged, frozen=True, kw_only=True, tag="image"):
     """An image in a user turn or a tool result."""
 
     source: ImageSource
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class DocumentBlock(Tagged, frozen=True, kw_only=True, tag="document"):
     """A document (PDF, plain text or custom content), optionally citable."""
 
     source: DocumentSource
-    title: str | None | UnsetType = UNSET
-    context: str | None | UnsetType = UNSET
-    citations: CitationsConfig | None | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    title: str | UnsetType | None = UNSET
+    context: str | UnsetType | None = UNSET
+    citations: CitationsConfig | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class SearchResultBlock(Tagged, frozen=True, kw_only=True, tag="search_result"):
@@ -301,7 +301,7 @@ class SearchResultBlock(Tagged, frozen=True, kw_only=True, tag="search_result"):
     title: str
     content: list[TextBlock]
     citations: CitationsConfig | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ToolUseBlock(Tagged, frozen=True, kw_only=True, tag="tool_use"):
@@ -310,9 +310,9 @@ class ToolUseBlock(Tagged, frozen=True, kw_only=True, tag="tool_use"):
     id: str
     name: str
     input: JsonObject
-    caller: JsonObject | None | UnsetType = UNSET
-    toolset_name: str | None | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    caller: JsonObject | UnsetType | None = UNSET
+    toolset_name: str | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_result"):
@@ -325,7 +325,7 @@ class ToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_result"):
         | UnsetType
     ) = UNSET
     is_error: bool | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ThinkingBlock(Tagged, frozen=True, kw_only=True, tag="thinking"):
@@ -347,8 +347,8 @@ class ServerToolUseBlock(Tagged, frozen=True, kw_only=True, tag="server_tool_use
     id: str
     name: str
     input: JsonObject
-    caller: JsonObject | None | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    caller: JsonObject | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class WebSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_search_tool_result"):
@@ -356,8 +356,8 @@ class WebSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_searc
 
     tool_use_id: str
     content: object
-    caller: JsonObject | None | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    caller: JsonObject | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class WebFetchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_fetch_tool_result"):
@@ -365,26 +365,26 @@ class WebFetchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_fetch_
 
     tool_use_id: str
     content: object
-    caller: JsonObject | None | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    caller: JsonObject | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
-class CodeExecutionToolResultBlock(Tagged, frozen=True, kw_only=True, tag="code_execution_tool_result"):
+class CodeExecutionToolResultBlock(
+    Tagged, frozen=True, kw_only=True, tag="code_execution_tool_result"
+):
     """Result of server-side code execution."""
 
     tool_use_id: str
     content: object
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
-class BashCodeExecutionToolResultBlock(
-    Tagged, frozen=True, tag="bash_code_execution_tool_result"
-):
+class BashCodeExecutionToolResultBlock(Tagged, frozen=True, tag="bash_code_execution_tool_result"):
     """Result of a server-side bash command."""
 
     tool_use_id: str
     content: object
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class TextEditorCodeExecutionToolResultBlock(
@@ -394,7 +394,7 @@ class TextEditorCodeExecutionToolResultBlock(
 
     tool_use_id: str
     content: object
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ToolSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_search_tool_result"):
@@ -402,14 +402,14 @@ class ToolSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_sea
 
     tool_use_id: str
     content: object
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ContainerUploadBlock(Tagged, frozen=True, kw_only=True, tag="container_upload"):
     """A file made available to the code-execution container."""
 
     file_id: str
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class UnknownBlock(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
@@ -458,7 +458,7 @@ class Tool(Wire, frozen=True, kw_only=True):
     type: str | UnsetType = UNSET
     description: str | UnsetType = UNSET
     input_schema: JsonObject | UnsetType = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
     strict: bool | UnsetType = UNSET
 
 
@@ -519,7 +519,7 @@ ThinkingConfig = ThinkingEnabled | ThinkingDisabled | ThinkingAdaptive | Unknown
 class Metadata(Wire, frozen=True, kw_only=True):
     """Request metadata: an opaque end-user id (a hash or uuid, never personal data)."""
 
-    user_id: str | None | UnsetType = UNSET
+    user_id: str | UnsetType | None = UNSET
 
 
 class MessageRequest(Wire, frozen=True, kw_only=True):
@@ -543,9 +543,9 @@ class MessageRequest(Wire, frozen=True, kw_only=True):
     mcp_servers: object = UNSET
     context_management: object = UNSET
     output_config: object = UNSET
-    cache_control: CacheControl | None | UnsetType = UNSET
-    inference_geo: str | None | UnsetType = UNSET
-    speed: str | None | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
+    inference_geo: str | UnsetType | None = UNSET
+    speed: str | UnsetType | None = UNSET
     diagnostics: object = UNSET
     user_profile_id: str | UnsetType = UNSET
 
@@ -572,14 +572,14 @@ class Usage(Wire, frozen=True, kw_only=True):
 
     input_tokens: int
     output_tokens: int
-    cache_creation_input_tokens: int | None | UnsetType = UNSET
-    cache_read_input_tokens: int | None | UnsetType = UNSET
-    cache_creation: CacheCreation | None | UnsetType = UNSET
-    server_tool_use: ServerToolUsage | None | UnsetType = UNSET
-    service_tier: str | None | UnsetType = UNSET
-    output_tokens_details: JsonObject | None | UnsetType = UNSET
-    inference_geo: str | None | UnsetType = UNSET
-    speed: str | None | UnsetType = UNSET
+    cache_creation_input_tokens: int | UnsetType | None = UNSET
+    cache_read_input_tokens: int | UnsetType | None = UNSET
+    cache_creation: CacheCreation | UnsetType | None = UNSET
+    server_tool_use: ServerToolUsage | UnsetType | None = UNSET
+    service_tier: str | UnsetType | None = UNSET
+    output_tokens_details: JsonObject | UnsetType | None = UNSET
+    inference_geo: str | UnsetType | None = UNSET
+    speed: str | UnsetType | None = UNSET
 
 
 class Message(Wire, frozen=True, kw_only=True, dict=True):
@@ -595,12 +595,12 @@ class Message(Wire, frozen=True, kw_only=True, dict=True):
     role: str = "assistant"
     model: str
     content: list[ContentBlock]
-    stop_reason: str | None | UnsetType = UNSET
-    stop_sequence: str | None | UnsetType = UNSET
+    stop_reason: str | UnsetType | None = UNSET
+    stop_sequence: str | UnsetType | None = UNSET
     usage: Usage
-    container: JsonObject | None | UnsetType = UNSET
-    stop_details: JsonObject | None | UnsetType = UNSET
-    diagnostics: JsonObject | None | UnsetType = UNSET
+    container: JsonObject | UnsetType | None = UNSET
+    stop_details: JsonObject | UnsetType | None = UNSET
+    diagnostics: JsonObject | UnsetType | None = UNSET
 
     @property
     def request_id(self) -> str | None:

@@ -5,10 +5,10 @@
 >>> #                      "messages": [{"role": "user", "content": "Hello"}]})
 """
 
+from claude.shell.calls import asend as asend
+from claude.shell.calls import send as send
 from claude.shell.client import Client as Client
 from claude.shell.client import MessageParams as MessageParams
 from claude.shell.client import default_client as default_client
-from claude.shell.calls import asend as asend
-from claude.shell.calls import send as send
 
 __all__ = ["Client", "MessageParams", "asend", "default_client", "send"]

@@ -71,7 +71,7 @@ class Client:
             timeouts=timeouts if timeouts is not None else Timeouts(),
             max_connections=max_connections,
         )
-        checked = check_settings(raw)
+        checked: Result[Settings, ClaudeError] = check_settings(raw)
         self.settings: Settings = checked.value_or(raw)
         self._target: Result[Target, ClaudeError] = checked.bind(
             lambda settings: _credentials(api_key, auth_token).bind(
@@ -167,7 +167,9 @@ class Client:
         response = raw.unwrap()
         result = decode_response(response.status, response.headers, response.body)
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("-> HTTP %d request-id %s", response.status, response.headers.get("request-id"))
+            log.debug(
+                "-> HTTP %d request-id %s", response.status, response.headers.get("request-id")
+            )
         return result
 
     async def asend(
@@ -227,16 +229,20 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "ready" if isinstance(self._target, Success) else "unusable"
+        state = (
+            "closed"
+            if self._closed
+            else "ready"
+            if isinstance(self._target, Success)
+            else "unusable"
+        )
         return (
             f"Client({self.settings.base_url}, anthropic-version {self.settings.api_version}, "
             f"{state})"
         )
 
 
-def _credentials(
-    api_key: str | None, auth_token: str | None
-) -> Result[Credentials, ClaudeError]:
+def _credentials(api_key: str | None, auth_token: str | None) -> Result[Credentials, ClaudeError]:
     if api_key is not None:
         return check_secret(api_key, name="api key (ANTHROPIC_API_KEY)").map(
             lambda s: Credentials(api_key=s)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import anyio
 
-__all__ = ["Clock", "FakeClock", "SystemClock", "SYSTEM_CLOCK"]
+__all__ = ["SYSTEM_CLOCK", "Clock", "FakeClock", "SystemClock"]
 
 
 class Clock(Protocol):

@@ -19,7 +19,7 @@ from claude.pure.errors import ClaudeError, InvalidArgument, NetworkError, Timeo
 from claude.pure.request import HttpRequest
 from claude.pure.settings import Timeouts
 
-__all__ = ["RawResponse", "make_pool", "perform", "open_stream", "map_exception"]
+__all__ = ["RawResponse", "make_pool", "map_exception", "open_stream", "perform"]
 
 
 class RawResponse(msgspec.Struct, frozen=True, kw_only=True):
@@ -62,9 +62,11 @@ def perform(
             timeout=_timeout(timeouts),
             preload_content=True,
         )
-    except Exception as exc:  # noqa: BLE001 - every transport failure becomes a value
+    except Exception as exc:
         return Failure(map_exception(exc, timeouts))
-    return Success(RawResponse(status=response.status, headers=response.headers, body=response.data))
+    return Success(
+        RawResponse(status=response.status, headers=response.headers, body=response.data)
+    )
 
 
 def open_stream(
@@ -83,7 +85,7 @@ def open_stream(
             preload_content=False,
             decode_content=True,
         )
-    except Exception as exc:  # noqa: BLE001 - every transport failure becomes a value
+    except Exception as exc:
         return Failure(map_exception(exc, timeouts))
     return Success(response)
 
