@@ -52,7 +52,7 @@ class CodecError(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.path}: {self.problem}" if self.path else self.problem
 
 
-class _Mismatch(Exception):  # noqa: N818 - private control flow inside the walker only
+class _Mismatch(Exception):
     def __init__(self, path: str, problem: str) -> None:
         super().__init__(path, problem)
         self.path = path

@@ -55,7 +55,7 @@ __all__ = [
 _T = TypeVar("_T")
 
 
-class ClaudeException(Exception):  # noqa: N818 - the conventional name for a library's exception
+class ClaudeException(Exception):
     """The exception form of an error value, for callers who prefer ``try``/``except``.
 
     ``exc.error`` is the value itself, so nothing is lost in the conversion.

@@ -178,7 +178,9 @@ def _bucket(
     return state, wait
 
 
-def _live(state: WindowState, policy: SlidingWindowPolicy, now: float) -> tuple[tuple[float, float], ...]:
+def _live(
+    state: WindowState, policy: SlidingWindowPolicy, now: float
+) -> tuple[tuple[float, float], ...]:
     return tuple(entry for entry in state.admitted if entry[0] + policy.window > now)
 
 
@@ -211,7 +213,9 @@ def _window(
 
 def _bad_cost(policy: LimitPolicy, cost: float) -> InvalidArgument | None:
     capacity, name = (
-        (policy.burst, "burst") if isinstance(policy, TokenBucketPolicy) else (policy.limit, "limit")
+        (policy.burst, "burst")
+        if isinstance(policy, TokenBucketPolicy)
+        else (policy.limit, "limit")
     )
     if not 0.0 <= cost < math.inf:
         return InvalidArgument(path="cost", problem=f"must be a finite number >= 0, not {cost!r}")
@@ -376,7 +380,9 @@ class RateLimitState(msgspec.Struct, frozen=True):
 
     def put(self, endpoint: EndpointClass, state: LimitState) -> RateLimitState:
         """A copy with ``endpoint``'s state replaced."""
-        return RateLimitState(((endpoint, state), *((c, s) for c, s in self.states if c != endpoint)))
+        return RateLimitState(
+            ((endpoint, state), *((c, s) for c, s in self.states if c != endpoint))
+        )
 
 
 def acquire_for(
@@ -399,9 +405,12 @@ def acquire_for(
     limit = policy.limit_for(endpoint)
     if limit is None:
         return Success((state, 0.0))
-    return acquire(state.get(endpoint), limit, now=now, cost=cost).map(
-        lambda decided: (state.put(endpoint, decided[0]) if decided[1] == 0.0 else state, decided[1])
-    )
+
+    def keep(decided: tuple[LimitState, float]) -> tuple[RateLimitState, float]:
+        new, wait = decided
+        return (state.put(endpoint, new) if wait == 0.0 else state), wait
+
+    return acquire(state.get(endpoint), limit, now=now, cost=cost).map(keep)
 
 
 def try_acquire_for(

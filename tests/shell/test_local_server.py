@@ -565,6 +565,16 @@ def test_body_fault_is_served_verbatim(
     assert headers["content-length"] == str(len(expected))
 
 
+def test_fault_can_declare_a_longer_body_than_it_sends(server: LocalServer) -> None:
+    """A content-length fault header larger than the body simulates a truncated response."""
+    server.inject(Fault(body=b'{"type":', headers={"content-length": "100"}))
+    with connect(server) as conn:
+        conn.request("POST", "/v1/messages", json.dumps(HELLO), auth(server))
+        with conn.getresponse() as response, pytest.raises(http.client.IncompleteRead) as caught:
+            response.read()
+    assert caught.value.partial == b'{"type":'
+
+
 def test_success_status_fault_keeps_the_normal_reply(server: LocalServer) -> None:
     """A 2xx status without a body only changes the status of the normal reply."""
     server.inject(Fault(status=201))
@@ -852,6 +862,44 @@ def test_garbage_on_the_socket_does_not_hurt_the_server(
     raw = raw_exchange(server, garbage, shut_write=True)
     assert raw == b"" or re.match(rb"^HTTP/1\.1 [45]\d\d ", raw)
     assert post_message(server, HELLO)[0] == 200
+
+
+def test_half_closed_client_still_gets_its_answer(server: LocalServer) -> None:
+    """A client that shuts down its sending side after the request still receives the reply."""
+    body = json.dumps(HELLO).encode()
+    head = (
+        f"POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: {server.api_key}\r\n"
+        f"anthropic-version: 2023-06-01\r\ncontent-length: {len(body)}\r\n\r\n"
+    ).encode()
+    raw = raw_exchange(server, head + body, shut_write=True)
+    assert raw.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert raw.endswith(b'"service_tier":"standard"}}')
+
+
+@pytest.mark.parametrize(("depth", "status"), [(900, 200), (5000, 400)])
+def test_deeply_nested_bodies_are_answered(server: LocalServer, depth: int, status: int) -> None:
+    """Deep JSON is either handled or refused as unparsable, never a server error."""
+    deep = "[" * depth + "]" * depth
+    block = '{"type": "text", "text": "x", "extra": ' + deep + "}"
+    body = (
+        '{"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": ['
+        + block
+        + "]}]}"
+    )
+    assert request(server, "POST", "/v1/messages", body.encode(), auth(server))[0] == status
+
+
+def test_http_1_0_streams_end_with_the_connection(server: LocalServer) -> None:
+    """An HTTP/1.0 client gets the SSE body unchunked, delimited by the connection closing."""
+    body = json.dumps({**HELLO, "stream": True}).encode()
+    head = (
+        f"POST /v1/messages HTTP/1.0\r\nx-api-key: {server.api_key}\r\n"
+        f"anthropic-version: 2023-06-01\r\ncontent-length: {len(body)}\r\n\r\n"
+    ).encode()
+    head_part, _, payload = raw_exchange(server, head + body).partition(b"\r\n\r\n")
+    assert b"transfer-encoding" not in head_part.lower()
+    assert b"connection: close" in head_part.lower()
+    assert text_of(parse_sse(payload)) == "Hello! You said: hi there"
 
 
 def test_client_disconnect_mid_stream_is_harmless(server: LocalServer) -> None:
