@@ -126,10 +126,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _stream(client: Client, request: dict[str, object], *, as_json: bool) -> int:
-    stream = getattr(client, "stream", None)
-    if stream is None:
-        return _fail(InvalidArgument(path="--stream", problem="streaming is not available yet"))
-    with stream(request) as events:
+    with client.stream(request) as events:
         if not as_json:
             for text in events.text_stream():
                 print(text, end="", flush=True)

@@ -9,8 +9,9 @@ from returns.result import Result
 from claude.pure.errors import ClaudeError
 from claude.pure.wire import Message
 from claude.shell.client import Client, MessageParams, default_client
+from claude.shell.streaming import AsyncMessageStream, MessageStream
 
-__all__ = ["asend", "send"]
+__all__ = ["asend", "astream", "send", "stream"]
 
 
 def send(
@@ -39,5 +40,31 @@ async def asend(
 ) -> Result[Message, ClaudeError]:
     """The async twin of ``send`` (asyncio or trio, via anyio); the loop never blocks."""
     return await (client or default_client()).asend(
+        request, extra_body=extra_body, extra_headers=extra_headers
+    )
+
+
+def stream(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> MessageStream:
+    """Stream a reply: ``with stream(request) as events: for event in events: ...``."""
+    return (client or default_client()).stream(
+        request, extra_body=extra_body, extra_headers=extra_headers
+    )
+
+
+def astream(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> AsyncMessageStream:
+    """The async twin of ``stream``: ``async with astream(request) as events: ...``."""
+    return (client or default_client()).astream(
         request, extra_body=extra_body, extra_headers=extra_headers
     )

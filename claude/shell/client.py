@@ -39,6 +39,7 @@ from claude.pure.settings import (
 from claude.pure.wire import Message, MessageRequest
 from claude.shell import transport
 from claude.shell.clock import SYSTEM_CLOCK, Clock
+from claude.shell.streaming import AsyncMessageStream, MessageStream
 
 __all__ = ["Client", "MessageParams", "default_client"]
 
@@ -184,6 +185,32 @@ class Client:
             self.send, request, extra_body=extra_body, extra_headers=extra_headers
         )
         return await anyio.to_thread.run_sync(call, limiter=self.limiter())
+
+    def stream(
+        self,
+        request: MessageParams,
+        *,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> MessageStream:
+        """Send with ``"stream": true``; use as ``with client.stream(r) as events: ...``."""
+        built = self.build(
+            request, stream=True, extra_body=extra_body, extra_headers=extra_headers
+        )
+        return MessageStream(self, built)
+
+    def astream(
+        self,
+        request: MessageParams,
+        *,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> AsyncMessageStream:
+        """The async twin of ``stream``: ``async with client.astream(r) as events: ...``."""
+        built = self.build(
+            request, stream=True, extra_body=extra_body, extra_headers=extra_headers
+        )
+        return AsyncMessageStream(self, built)
 
     def limiter(self) -> anyio.CapacityLimiter:
         """This client's thread limiter for the running event loop (made on first use)."""

@@ -65,6 +65,13 @@ def test_base_url_reaches_a_separately_started_server(server_process: tuple[str,
     assert done.stdout.strip() == "Hello! You said: hi"
 
 
+def test_stream_prints_the_text_as_it_arrives() -> None:
+    """``--stream`` prints the reply from the text deltas, then a newline."""
+    done = run_cli("--local", "--stream", "Write a haiku")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Hello! You said: Write a haiku\n"
+
+
 def test_json_prints_the_whole_message() -> None:
     """``--json`` prints the message as the API sent it."""
     done = run_cli("--local", "--json", "hi")
