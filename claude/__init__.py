@@ -7,6 +7,19 @@ functions and data, no I/O) and ``claude.shell`` (the calls that do I/O).
 __version__ = "0.1.0"  # set before the imports below: claude.pure.settings reads it
 
 from claude.pure import errors as errors
+from claude.pure.breaker import BreakerPolicy as BreakerPolicy
+from claude.pure.failover import Endpoint as Endpoint
+from claude.pure.failover import EndpointHealth as EndpointHealth
+from claude.pure.failover import FailoverPolicy as FailoverPolicy
+from claude.pure.failover import FailoverStrategy as FailoverStrategy
+from claude.pure.health import HealthCheckPolicy as HealthCheckPolicy
+from claude.pure.health import HealthCheckStrategy as HealthCheckStrategy
+from claude.pure.ratelimit import EndpointClass as EndpointClass
+from claude.pure.ratelimit import RateLimitPolicy as RateLimitPolicy
+from claude.pure.ratelimit import SlidingWindowPolicy as SlidingWindowPolicy
+from claude.pure.ratelimit import TokenBucketPolicy as TokenBucketPolicy
+from claude.pure.record import CallRecord as CallRecord
+from claude.pure.retry import RetryPolicy as RetryPolicy
 from claude.pure.errors import ClaudeError as ClaudeError
 from claude.pure.errors import ClaudeException as ClaudeException
 from claude.pure.errors import unwrap as unwrap
@@ -15,11 +28,24 @@ from claude.pure.wire import Message as Message
 from claude.pure.wire import MessageRequest as MessageRequest
 
 __all__ = [
+    "BreakerPolicy",
+    "CallRecord",
     "ClaudeError",
     "ClaudeException",
+    "Endpoint",
+    "EndpointClass",
+    "EndpointHealth",
+    "FailoverPolicy",
+    "FailoverStrategy",
+    "HealthCheckPolicy",
+    "HealthCheckStrategy",
     "Message",
     "MessageRequest",
+    "RateLimitPolicy",
+    "RetryPolicy",
+    "SlidingWindowPolicy",
     "Timeouts",
+    "TokenBucketPolicy",
     "__version__",
     "errors",
     "unwrap",

@@ -11,12 +11,14 @@ later it is **half-open**: up to ``half_open_probes`` calls at a time go through
 ``open_for``.
 
 The machine is a literal table ``_TRANSITIONS[(phase, signal)] -> (effect, next phase)`` read by a
-ten-line interpreter (``_step``), as in h11 and h2. The shell's events (``admit``, success, failure,
-release) become *signals* once the guards are read off the state, e.g. a failure becomes
-``FAILURE_TRIPS`` when it would reach the threshold; the table names what happens for every
-(phase, signal) pair, so no input is ever "impossible". Time enters only as ``now``: the open
-phase ends lazily, when the first call after ``opened_at + open_for`` arrives (``tick``), and
-``next_change`` tells the shell when that will be (aioquic's ``get_timer``).
+small interpreter (``_step``, with ``_apply`` for the effects), as in h11 and h2. The shell's
+events (``admit``, success, failure, release) become *signals* once the guards are read off the
+state, e.g. a failure becomes ``FAILURE_TRIPS`` when it would reach the threshold; the table names
+what happens for every (phase, signal) pair, so no input is ever "impossible". Outcomes reported
+while open come from calls admitted before the trip and are ignored; while half-open every report
+is taken as a probe's. Time enters only as ``now``: the open phase ends lazily, at the first event
+after ``opened_at + open_for`` (``tick``), and ``next_change`` tells the shell when that will be
+(aioquic's ``get_timer``).
 
 Which failures count is ``BreakerPolicy.counts``, a predicate on the error value. The default,
 ``default_counts``, counts what says the *service* is unwell: 5xx (529 included), network errors,
@@ -248,7 +250,7 @@ def _trips(state: BreakerState, policy: BreakerPolicy) -> bool:
     if policy.failure_rate is None:
         return False
     recent = _pushed(state, policy, True)
-    return len(recent) >= policy.window and sum(recent) >= policy.failure_rate * len(recent)
+    return len(recent) >= policy.window and sum(recent) / len(recent) >= policy.failure_rate
 
 
 def _signal(state: BreakerState, policy: BreakerPolicy, event: _Event) -> _Signal:
@@ -352,7 +354,8 @@ def admit(
     if effect is not _E.REJECT:
         return Success(after)
     change = next_change(after, policy)
-    retry_in = change - now if change is not None else policy.open_for
+    # min(): rounding in ``opened_at + open_for - now`` may overshoot open_for by an ulp.
+    retry_in = min(policy.open_for, change - now) if change is not None else policy.open_for
     return Failure(CircuitOpen(retry_in=retry_in))
 
 

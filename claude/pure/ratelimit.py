@@ -60,6 +60,7 @@ from claude.pure.headers import RateLimit, RateLimits
 __all__ = [
     "BucketState",
     "EndpointClass",
+    "LimitFamily",
     "LimitPolicy",
     "LimitState",
     "RateLimitPolicy",
@@ -431,13 +432,13 @@ def try_acquire_for(
 
 # --- sizing from the server's headers ----------------------------------------------------
 
-_Family: TypeAlias = Literal["requests", "tokens", "input_tokens", "output_tokens"]
+LimitFamily: TypeAlias = Literal["requests", "tokens", "input_tokens", "output_tokens"]
 
 
 def suggest_policy(
     rate_limits: RateLimits,
     *,
-    family: _Family = "requests",
+    family: LimitFamily = "requests",
     period: float = 60.0,
     burst_share: float = 1.0,
 ) -> TokenBucketPolicy | None:

@@ -312,8 +312,9 @@ def time_left(state: RetryState, *, policy: RetryPolicy, now: float) -> float:
 
 def _elapsed(state: RetryState, now: float) -> float:
     # The larger of the clock's word and the sleeps we know of: a clock that stands still (or a
-    # caller passing the same ``now``) cannot make the budget last for ever.
-    return max(now - state.started_at, state.waited, 0.0)
+    # caller passing the same ``now``) cannot make the budget last for ever. The clock comes last
+    # so that a NaN reading loses every comparison and the sleeps decide.
+    return max(state.waited, 0.0, now - state.started_at)
 
 
 def _server_wait(error: ClaudeError, wall_now: float) -> float | None:

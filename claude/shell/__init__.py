@@ -1,14 +1,44 @@
 """The imperative shell: sockets, threads, clocks. It composes the pure core and nothing more.
 
->>> from claude import shell
->>> # result = shell.send({"model": "claude-sonnet-4-5", "max_tokens": 256,
->>> #                      "messages": [{"role": "user", "content": "Hello"}]})
+``send`` / ``stream`` and their async twins make exactly one HTTP call; the ``Client`` methods
+named ``execute_with_*`` add retries, circuit breaking, rate limiting and failover, only when
+asked, with the state holders below.
 """
 
 from claude.shell.calls import asend as asend
+from claude.shell.calls import astream as astream
 from claude.shell.calls import send as send
+from claude.shell.calls import stream as stream
 from claude.shell.client import Client as Client
 from claude.shell.client import MessageParams as MessageParams
 from claude.shell.client import default_client as default_client
+from claude.shell.clock import Clock as Clock
+from claude.shell.clock import FakeClock as FakeClock
+from claude.shell.clock import SystemClock as SystemClock
+from claude.shell.control import AsyncControlledStream as AsyncControlledStream
+from claude.shell.control import ControlledStream as ControlledStream
+from claude.shell.holders import CircuitBreaker as CircuitBreaker
+from claude.shell.holders import Failover as Failover
+from claude.shell.holders import RateLimiter as RateLimiter
+from claude.shell.streaming import AsyncMessageStream as AsyncMessageStream
+from claude.shell.streaming import MessageStream as MessageStream
 
-__all__ = ["Client", "MessageParams", "asend", "default_client", "send"]
+__all__ = [
+    "AsyncControlledStream",
+    "AsyncMessageStream",
+    "CircuitBreaker",
+    "Client",
+    "Clock",
+    "ControlledStream",
+    "Failover",
+    "FakeClock",
+    "MessageParams",
+    "MessageStream",
+    "RateLimiter",
+    "SystemClock",
+    "asend",
+    "astream",
+    "default_client",
+    "send",
+    "stream",
+]

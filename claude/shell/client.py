@@ -27,8 +27,11 @@ from returns.result import Failure, Result, Success
 
 from claude.pure.credentials import Credentials, check_secret, credentials_from_env
 from claude.pure.errors import ClaudeError, InvalidArgument
+from claude.pure.failover import FailoverPolicy
+from claude.pure.health import HealthCheckPolicy, HealthMetrics, HealthReport
 from claude.pure.request import HttpRequest, Target, build_message_request, make_target
 from claude.pure.response import decode_response
+from claude.pure.retry import RetryPolicy
 from claude.pure.settings import (
     DEFAULT_API_VERSION,
     DEFAULT_BASE_URL,
@@ -37,8 +40,10 @@ from claude.pure.settings import (
     check_settings,
 )
 from claude.pure.wire import Message, MessageRequest
-from claude.shell import transport
+from claude.shell import health, transport
 from claude.shell.clock import SYSTEM_CLOCK, Clock
+from claude.shell.execute import Observer, aexecute, execute
+from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
 from claude.shell.streaming import AsyncMessageStream, MessageStream
 
 __all__ = ["Client", "MessageParams", "default_client"]
@@ -194,9 +199,7 @@ class Client:
         extra_headers: Mapping[str, str] | None = None,
     ) -> MessageStream:
         """Send with ``"stream": true``; use as ``with client.stream(r) as events: ...``."""
-        built = self.build(
-            request, stream=True, extra_body=extra_body, extra_headers=extra_headers
-        )
+        built = self.build(request, stream=True, extra_body=extra_body, extra_headers=extra_headers)
         return MessageStream(self, built)
 
     def astream(
@@ -207,10 +210,140 @@ class Client:
         extra_headers: Mapping[str, str] | None = None,
     ) -> AsyncMessageStream:
         """The async twin of ``stream``: ``async with client.astream(r) as events: ...``."""
-        built = self.build(
-            request, stream=True, extra_body=extra_body, extra_headers=extra_headers
-        )
+        built = self.build(request, stream=True, extra_body=extra_body, extra_headers=extra_headers)
         return AsyncMessageStream(self, built)
+
+    # --- with policies (nothing happens unless asked for by name) -------------------------
+
+    def execute_with_retries(
+        self, request: MessageParams, policy: RetryPolicy, *, observe: Observer | None = None
+    ) -> Result[Message, ClaudeError]:
+        """Send, retrying retryable failures as ``policy`` decides (backoff, server waits, budgets)."""
+        return execute(self, request, retry_policy=policy, observe=observe)
+
+    def execute_with_circuit_breaker(
+        self, request: MessageParams, breaker: CircuitBreaker, *, observe: Observer | None = None
+    ) -> Result[Message, ClaudeError]:
+        """Send through ``breaker``: fails fast with ``CircuitOpen`` while it is open."""
+        return execute(self, request, breaker=breaker, observe=observe)
+
+    def execute_with_rate_limiting(
+        self,
+        request: MessageParams,
+        limiter: RateLimiter,
+        *,
+        nowait: bool = False,
+        observe: Observer | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """Send once ``limiter`` admits it (waiting as long as it says, or ``Throttled`` with nowait)."""
+        return execute(self, request, limiter=limiter, nowait=nowait, observe=observe)
+
+    def execute_with_failover(
+        self,
+        request: MessageParams,
+        failover: FailoverPolicy | Failover,
+        *,
+        observe: Observer | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """Send to the policy's endpoints in strategy order, moving on after retryable failures.
+
+        Pass a ``shell.Failover(policy)`` to keep endpoint health across calls.
+        """
+        return execute(self, request, failover=failover, observe=observe)
+
+    def execute_with_enterprise_features(
+        self,
+        request: MessageParams,
+        *,
+        retry: RetryPolicy | None = None,
+        breaker: CircuitBreaker | None = None,
+        limiter: RateLimiter | None = None,
+        failover: FailoverPolicy | Failover | None = None,
+        nowait: bool = False,
+        observe: Observer | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """Send under every policy given, in the order rate limit -> breaker -> failover ->
+        send -> classify -> retry (see ``claude.shell.execute``)."""
+        return execute(
+            self,
+            request,
+            retry_policy=retry,
+            breaker=breaker,
+            limiter=limiter,
+            failover=failover,
+            nowait=nowait,
+            observe=observe,
+        )
+
+    async def aexecute_with_retries(
+        self, request: MessageParams, policy: RetryPolicy, *, observe: Observer | None = None
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_retries``."""
+        return await aexecute(self, request, retry_policy=policy, observe=observe)
+
+    async def aexecute_with_circuit_breaker(
+        self, request: MessageParams, breaker: CircuitBreaker, *, observe: Observer | None = None
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_circuit_breaker``."""
+        return await aexecute(self, request, breaker=breaker, observe=observe)
+
+    async def aexecute_with_rate_limiting(
+        self,
+        request: MessageParams,
+        limiter: RateLimiter,
+        *,
+        nowait: bool = False,
+        observe: Observer | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_rate_limiting``."""
+        return await aexecute(self, request, limiter=limiter, nowait=nowait, observe=observe)
+
+    async def aexecute_with_failover(
+        self,
+        request: MessageParams,
+        failover: FailoverPolicy | Failover,
+        *,
+        observe: Observer | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_failover``."""
+        return await aexecute(self, request, failover=failover, observe=observe)
+
+    async def aexecute_with_enterprise_features(
+        self,
+        request: MessageParams,
+        *,
+        retry: RetryPolicy | None = None,
+        breaker: CircuitBreaker | None = None,
+        limiter: RateLimiter | None = None,
+        failover: FailoverPolicy | Failover | None = None,
+        nowait: bool = False,
+        observe: Observer | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_enterprise_features``."""
+        return await aexecute(
+            self,
+            request,
+            retry_policy=retry,
+            breaker=breaker,
+            limiter=limiter,
+            failover=failover,
+            nowait=nowait,
+            observe=observe,
+        )
+
+    def check_health(
+        self, endpoints: Sequence[str], policy: HealthCheckPolicy | None = None
+    ) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
+        """Probe each base URL once (HEAD or OPTIONS, concurrently); reports and percentages."""
+        return health.check_health(self._pool, endpoints, policy or HealthCheckPolicy(), self.clock)
+
+    async def acheck_health(
+        self, endpoints: Sequence[str], policy: HealthCheckPolicy | None = None
+    ) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
+        """The async twin of ``check_health``."""
+        return await health.acheck_health(
+            self._pool, endpoints, policy or HealthCheckPolicy(), self.clock, limiter=self.limiter()
+        )
 
     def limiter(self) -> anyio.CapacityLimiter:
         """This client's thread limiter for the running event loop (made on first use)."""

@@ -12,9 +12,10 @@ buffer, ends iteration and cancels the inner stream (closing its connection).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import Generic, Protocol, Self, TypeVar
 
 import anyio
@@ -204,10 +205,9 @@ class AsyncControlledStream(_Controlled[_E]):
         if threading.get_ident() == self._loop_thread:
             wakeup.set()
         elif token is not None:
-            try:
+            # RuntimeError: the loop has finished, so nobody is waiting any more.
+            with contextlib.suppress(RuntimeError):
                 anyio.from_thread.run_sync(wakeup.set, token=token)
-            except RuntimeError:
-                pass  # the loop has finished: nobody is waiting any more
 
     def __aiter__(self) -> Self:
         return self
@@ -237,4 +237,3 @@ class AsyncControlledStream(_Controlled[_E]):
             delivered = self._take(event)
             if delivered is not None:
                 return delivered
-

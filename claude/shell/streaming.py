@@ -108,7 +108,7 @@ class _StreamCore:
     def _read_whole(self, response: urllib3.BaseHTTPResponse) -> bytes:
         try:
             return response.read(_MAX_ERROR_BODY)
-        except Exception:  # noqa: BLE001 - the status already says what went wrong
+        except Exception:
             return b""
 
     def close(self) -> None:
@@ -146,7 +146,7 @@ class _StreamCore:
         self._arm_read_timeout(response)
         try:
             chunk = response.read1(READ_SIZE)
-        except Exception as exc:  # noqa: BLE001 - mapped to a value in transport
+        except Exception as exc:
             error = transport.map_exception(exc, self._timeouts)
             if self.cancelled:
                 error = StreamTruncated(problem="the caller cancelled the stream")

@@ -1,0 +1,91 @@
+"""Health checks: probe endpoints when asked (no background threads), many at once with anyio.
+
+A probe is one ``HEAD`` (``ping``) or ``OPTIONS`` (``lightweight_api``) request on the client's
+pool; its status and elapsed time are classified by the pure ``classify_probe``. ``check_health``
+probes every endpoint concurrently and ``aggregate`` sums the verdicts into percentages. Feed the
+verdicts to a ``Failover`` holder with ``failover.mark(url, report.health)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import anyio
+import anyio.to_thread
+import urllib3
+
+from claude.pure.health import (
+    HealthCheckPolicy,
+    HealthMetrics,
+    HealthReport,
+    aggregate,
+    classify_probe,
+    probe_request,
+)
+from claude.pure.settings import check_base_url
+from claude.shell.clock import Clock
+
+__all__ = ["acheck_health", "check_health", "probe"]
+
+
+def probe(
+    pool: urllib3.PoolManager, base_url: str, policy: HealthCheckPolicy, clock: Clock
+) -> HealthReport:
+    """One probe of ``base_url``: no answer at all is Unhealthy, never an exception."""
+    checked = check_base_url(base_url)
+    url = checked.value_or(base_url)
+    request = probe_request(policy, url)
+    started = clock.monotonic()
+    status: int | None
+    if not checked.map(lambda _: True).value_or(False):
+        status = None
+    else:
+        try:
+            response = pool.request(
+                request.method,
+                request.url,
+                retries=False,
+                redirect=False,
+                timeout=urllib3.Timeout(total=request.timeout),
+                preload_content=True,
+            )
+            status = response.status
+        except Exception:  # noqa: BLE001 - an endpoint that cannot answer is simply unhealthy
+            status = None
+    elapsed = clock.monotonic() - started
+    return HealthReport(
+        url=url, health=classify_probe(status, elapsed, policy), status=status, elapsed=elapsed
+    )
+
+
+async def acheck_health(
+    pool: urllib3.PoolManager,
+    endpoints: Sequence[str],
+    policy: HealthCheckPolicy,
+    clock: Clock,
+    *,
+    limiter: anyio.CapacityLimiter | None = None,
+) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
+    """Probe every endpoint concurrently; the reports in input order and their aggregate."""
+    reports: list[HealthReport | None] = [None] * len(endpoints)
+
+    async def one(i: int, url: str) -> None:
+        reports[i] = await anyio.to_thread.run_sync(
+            probe, pool, url, policy, clock, limiter=limiter
+        )
+
+    async with anyio.create_task_group() as group:
+        for i, url in enumerate(endpoints):
+            group.start_soon(one, i, url)
+    done = tuple(r for r in reports if r is not None)
+    return done, aggregate(done)
+
+
+def check_health(
+    pool: urllib3.PoolManager,
+    endpoints: Sequence[str],
+    policy: HealthCheckPolicy,
+    clock: Clock,
+) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
+    """``acheck_health`` from sync code: runs its own short event loop."""
+    return anyio.run(acheck_health, pool, endpoints, policy, clock)
