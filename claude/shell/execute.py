@@ -187,6 +187,13 @@ def _plan(
         return ended(error, "request")
 
 
+def _finished(stop: StopIteration) -> tuple[_Outcome, CallRecord]:
+    """The plan's return value (a generator's return travels in StopIteration, untyped)."""
+    outcome, record = stop.value
+    assert isinstance(record, CallRecord)
+    return outcome, record
+
+
 def _failover_holder(
     value: FailoverPolicy | Failover | None,
 ) -> Result[Failover | None, ClaudeError]:
@@ -248,7 +255,7 @@ def execute(
             else:
                 reply = client.perform(action.request)
     except StopIteration as stop:
-        outcome, record = stop.value
+        outcome, record = _finished(stop)
     if observe is not None:
         observe(record)
     return outcome
@@ -293,7 +300,7 @@ async def aexecute(
                 )
                 sending = False
     except StopIteration as stop:
-        outcome, record = stop.value
+        outcome, record = _finished(stop)
     except BaseException:
         # Cancelled while a request was in flight: free the breaker's probe slot.
         if sending and breaker is not None:

@@ -118,9 +118,11 @@ class RateLimiter:
         endpoint: EndpointClass = EndpointClass.MESSAGES,
     ) -> Result[None, Throttled | InvalidArgument]:
         """Admit ``cost`` now or fail with ``Throttled(wait)``; never waits."""
-        return self.acquire(now=now, cost=cost, endpoint=endpoint).bind(
-            lambda wait: Success(None) if wait == 0.0 else Failure(Throttled(wait=wait))
-        )
+        asked = self.acquire(now=now, cost=cost, endpoint=endpoint)
+        if isinstance(asked, Failure):
+            return Failure(asked.failure())
+        wait = asked.unwrap()
+        return Success(None) if wait == 0.0 else Failure(Throttled(wait=wait))
 
     @property
     def state(self) -> RateLimitState:

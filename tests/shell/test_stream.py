@@ -33,9 +33,9 @@ LONG: dict[str, object] = {
 }
 
 
-def collect(client: Client, request: dict[str, object], mode: Mode) -> tuple[
-    list[StreamEvent], Result[Message, ClaudeError]
-]:
+def collect(
+    client: Client, request: dict[str, object], mode: Mode
+) -> tuple[list[StreamEvent], Result[Message, ClaudeError]]:
     """All events and the final message, read sync or async on the given backend."""
     if mode == "sync":
         with client.stream(request) as events:
@@ -322,7 +322,7 @@ def test_the_shared_transcripts_fold_to_their_stated_results(
     if name == "thinking.sse":
         assert isinstance(message.content[0], ThinkingBlock)
         assert isinstance(message.content[1], TextBlock)
-        assert message.content[1].text == "38 × 27 = **1026**"
+        assert message.content[1].text == "38 \u00d7 27 = **1026**"
         assert message.usage.output_tokens == 96
     if name == "text-only.sse":
         assert message.usage.input_tokens == 21 and message.usage.output_tokens == 31
