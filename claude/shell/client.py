@@ -215,6 +215,21 @@ class Client:
 
     # --- with policies (nothing happens unless asked for by name) -------------------------
 
+    def stream_with_retries(self, request: MessageParams, policy: RetryPolicy) -> MessageStream:
+        """``stream``, reopened under ``policy`` while it fails before its first event.
+
+        Once content has arrived a failure is final: the caller gets it with the partial message.
+        """
+        built = self.build(request, stream=True)
+        return MessageStream(self, built, retry=policy)
+
+    def astream_with_retries(
+        self, request: MessageParams, policy: RetryPolicy
+    ) -> AsyncMessageStream:
+        """The async twin of ``stream_with_retries``."""
+        built = self.build(request, stream=True)
+        return AsyncMessageStream(self, built, retry=policy)
+
     def execute_with_retries(
         self, request: MessageParams, policy: RetryPolicy, *, observe: Observer | None = None
     ) -> Result[Message, ClaudeError]:

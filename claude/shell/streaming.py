@@ -32,11 +32,12 @@ import msgspec
 import urllib3
 from returns.result import Failure, Result, Success
 
-from claude.pure import accumulate, sse
+from claude.pure import accumulate, retry, sse
 from claude.pure.errors import ClaudeError, MalformedResponse, StreamTruncated, Timeout
 from claude.pure.events import PingEvent, StreamEvent, decode_event
 from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
+from claude.pure.retry import RetryAfter, RetryPolicy
 from claude.pure.response import body_start, decode_error
 from claude.pure.settings import Timeouts
 from claude.pure.wire import Message
@@ -130,6 +131,10 @@ class _StreamCore:
         response = self._response
         if response is not None:
             response.shutdown()
+
+    def failed_at_open(self) -> ClaudeError | None:
+        """The error if the stream failed before any event arrived (the retryable case)."""
+        return self._error if self._done and self._error is not None else None
 
     # -- reading --------------------------------------------------------------------------
 
@@ -266,16 +271,26 @@ class _StreamInfo:
 class MessageStream(_StreamInfo):
     """A streaming reply read on the caller's thread: iterate for events as they arrive."""
 
-    def __init__(self, client: Client, request: Result[HttpRequest, ClaudeError]) -> None:
+    def __init__(
+        self,
+        client: Client,
+        request: Result[HttpRequest, ClaudeError],
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self._client = client
         self._built = request
-        self._core = _StreamCore(
-            client._pool,
-            request.value_or(HttpRequest(method="POST", url="", headers={})),
-            client.settings.timeouts,
-            client.clock,
-        )
+        self._retry = retry
+        self._core = self._new_core()
         self._opened = False
+
+    def _new_core(self) -> _StreamCore:
+        return _StreamCore(
+            self._client._pool,
+            self._built.value_or(HttpRequest(method="POST", url="", headers={})),
+            self._client.settings.timeouts,
+            self._client.clock,
+        )
 
     def __enter__(self) -> Self:
         self._open()
@@ -297,6 +312,26 @@ class MessageStream(_StreamInfo):
             self._core._finish_with(self._built.failure())
             return
         self._core.open()
+        if self._retry is None:
+            return
+        # Retried only while nothing has arrived: a failure at open (connect, error status).
+        clock = self._client.clock
+        state = retry.start(now=clock.monotonic())
+        while (error := self._core.failed_at_open()) is not None:
+            decision = retry.decide(
+                state,
+                error,
+                policy=self._retry,
+                now=clock.monotonic(),
+                wall_now=clock.wall(),
+                u=clock.sample(),
+            )
+            if not isinstance(decision, RetryAfter):
+                return
+            state = decision.state
+            clock.sleep(decision.delay)
+            self._core = self._new_core()
+            self._core.open()
 
     def __iter__(self) -> Iterator[StreamEvent]:
         self._open()
@@ -332,17 +367,27 @@ class AsyncMessageStream(_StreamInfo):
     the garbage collector to finalize on either asyncio or trio.
     """
 
-    def __init__(self, client: Client, request: Result[HttpRequest, ClaudeError]) -> None:
+    def __init__(
+        self,
+        client: Client,
+        request: Result[HttpRequest, ClaudeError],
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self._client = client
         self._built = request
-        self._core = _StreamCore(
-            client._pool,
-            request.value_or(HttpRequest(method="POST", url="", headers={})),
-            client.settings.timeouts,
-            client.clock,
-        )
+        self._retry = retry
+        self._core = self._new_core()
         self._opened = False
         self._pending: deque[StreamEvent] = deque()
+
+    def _new_core(self) -> _StreamCore:
+        return _StreamCore(
+            self._client._pool,
+            self._built.value_or(HttpRequest(method="POST", url="", headers={})),
+            self._client.settings.timeouts,
+            self._client.clock,
+        )
 
     async def __aenter__(self) -> Self:
         await self._open()
@@ -364,6 +409,25 @@ class AsyncMessageStream(_StreamInfo):
             self._core._finish_with(self._built.failure())
             return
         await self._in_thread(self._core.open)
+        if self._retry is None:
+            return
+        clock = self._client.clock
+        state = retry.start(now=clock.monotonic())
+        while (error := self._core.failed_at_open()) is not None:
+            decision = retry.decide(
+                state,
+                error,
+                policy=self._retry,
+                now=clock.monotonic(),
+                wall_now=clock.wall(),
+                u=clock.sample(),
+            )
+            if not isinstance(decision, RetryAfter):
+                return
+            state = decision.state
+            await clock.asleep(decision.delay)
+            self._core = self._new_core()
+            await self._in_thread(self._core.open)
 
     async def _in_thread(self, call: Callable[[], _R]) -> _R:
         try:

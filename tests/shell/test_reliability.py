@@ -354,3 +354,37 @@ def test_health_checks_classify_each_endpoint(server: LocalServer, mode: Mode) -
     ]
     assert metrics.healthy_pct == 50.0 and metrics.unhealthy_pct == 50.0
     assert server.requests[0].method == "HEAD"
+
+
+def test_a_stream_is_retried_when_it_fails_before_its_first_event(
+    server: LocalServer, mode: Mode
+) -> None:
+    """A 529 before the stream starts is retried; the second attempt streams the reply."""
+    clock = FakeClock()
+    client = fake_client(server, clock)
+    server.inject(Fault(status=529))
+    if mode == "sync":
+        with client.stream_with_retries(HELLO, POLICY) as events:
+            final = events.final_message()
+    else:
+
+        async def main() -> Result[Message, ClaudeError]:
+            async with client.astream_with_retries(HELLO, POLICY) as events:
+                return await events.final_message()
+
+        final = anyio.run(main, backend=mode)
+    assert final.unwrap().text == "Hello! You said: hi"
+    assert len(clock.sleeps) == 1 and server.request_count == 2
+
+
+def test_a_stream_that_failed_after_content_is_not_retried(server: LocalServer) -> None:
+    """An error event after content gives the error with the partial, and no second request."""
+    clock = FakeClock()
+    client = fake_client(server, clock)
+    server.inject(Fault(error_after=4))
+    long = {**HELLO, "messages": [{"role": "user", "content": "a b c d e f g h i j k l"}]}
+    with client.stream_with_retries(long, POLICY) as events:
+        final = events.final_message()
+    error = final.failure()
+    assert error.partial is not None
+    assert server.request_count == 1 and clock.sleeps == []
