@@ -59,6 +59,8 @@ class _Mismatch(Exception):
         self.problem = problem
 
 
+_TOO_DEEP = CodecError(path="", problem="input nested too deeply")
+
 _decoders: dict[object, msgspec.json.Decoder[Any]] = {}
 _infos: dict[object, mi.Type] = {}
 _extended: dict[tuple[type, tuple[str, ...], str | None], type] = {}
@@ -75,10 +77,14 @@ def decode(data: bytes, type_: type[_T]) -> Result[_T, CodecError]:
         pass
     except msgspec.DecodeError as exc:
         return Failure(CodecError(path="", problem=f"not valid JSON ({exc})"))
+    except RecursionError:
+        return Failure(_TOO_DEEP)
     try:
         raw = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:  # pragma: no cover - the typed decode already parsed it
         return Failure(CodecError(path="", problem=f"not valid JSON ({exc})"))
+    except RecursionError:
+        return Failure(_TOO_DEEP)
     return _walk_top(raw, type_)
 
 
@@ -90,6 +96,8 @@ def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
         return Success(msgspec.convert(value, type_))
     except msgspec.ValidationError:
         return _walk_top(value, type_)
+    except RecursionError:
+        return Failure(_TOO_DEEP)
 
 
 def extra_fields(value: msgspec.Struct) -> dict[str, object]:
@@ -107,7 +115,7 @@ def _walk_top(raw: object, type_: type[_T]) -> Result[_T, CodecError]:
     except _Mismatch as mismatch:
         return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
     except RecursionError:
-        return Failure(CodecError(path="", problem="input nested too deeply"))
+        return Failure(_TOO_DEEP)
 
 
 def _at(path: str, key: str) -> str:
@@ -135,7 +143,7 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
     if isinstance(value, msgspec.Struct) and _is_instance(value, t):
         return value
     match t:
-        case mi.AnyType():
+        case _ if _is_any(t):
             return value
         case mi.StructType():
             return _struct(value, t, path)
@@ -151,7 +159,10 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
             raise _Mismatch(path, f"expected an integer, got {_kind(value)}")
         case mi.FloatType():
             if isinstance(value, int | float) and not isinstance(value, bool):
-                return float(value)
+                try:
+                    return float(value)
+                except OverflowError:
+                    raise _Mismatch(path, f"{value} is too large for a number") from None
             raise _Mismatch(path, f"expected a number, got {_kind(value)}")
         case mi.BoolType():
             if isinstance(value, bool):
@@ -186,6 +197,8 @@ def _struct(value: object, t: mi.StructType, path: str) -> object:
     known: set[str] = set()
     if t.tag_field is not None:
         known.add(t.tag_field)
+        if t.tag_field in value and value[t.tag_field] != t.tag:
+            raise _Mismatch(_at(path, t.tag_field), f"{value[t.tag_field]!r} is not {t.tag!r}")
     for field in t.fields:
         known.add(field.encode_name)
         if field.encode_name in value:
@@ -197,7 +210,7 @@ def _struct(value: object, t: mi.StructType, path: str) -> object:
     cls: type = t.cls
     extras = tuple(key for key in value if key not in known)
     if extras:
-        cls = _extend(cls, tuple(str(k) for k in extras), None)
+        cls = _extend(cls, _keepable(tuple(str(k) for k in extras), path), None)
         for attr, wire in cls.__wire_extras__:  # type: ignore[attr-defined]
             kwargs[attr] = value[wire]
     return cls(**kwargs)
@@ -207,7 +220,7 @@ def _unknown(value: dict[str, object], base: type, tag_field: str, path: str) ->
     tag = value.get(tag_field)
     if not isinstance(tag, str):
         raise _Mismatch(_at(path, tag_field), f"expected a string, got {_kind(tag)}")
-    names = tuple(str(k) for k in value if k != tag_field)
+    names = _keepable(tuple(str(k) for k in value if k != tag_field), path)
     cls = _extend(base, names, tag)
     kwargs = {attr: value[wire] for attr, wire in cls.__wire_extras__}  # type: ignore[attr-defined]
     return cls(**kwargs)
@@ -228,7 +241,7 @@ def _union(value: object, t: mi.UnionType, path: str) -> object:
                     fallback = m
                 else:
                     tagged[m.tag] = m
-            elif isinstance(m, mi.DictType | mi.AnyType):
+            elif isinstance(m, mi.DictType) or _is_any(m):
                 return _walk(value, m, path)
         if tag_field is not None:
             tag = value.get(tag_field)
@@ -252,13 +265,18 @@ def _is_instance(value: msgspec.Struct, t: mi.Type) -> bool:
         return isinstance(value, t.cls)
     if isinstance(t, mi.UnionType):
         return any(isinstance(m, mi.StructType) and isinstance(value, m.cls) for m in t.types)
-    return isinstance(t, mi.AnyType)
+    return _is_any(t)
+
+
+def _is_any(t: mi.Type) -> bool:
+    """Whether ``t`` admits any JSON value: ``Any``, or ``object`` (which inspect calls custom)."""
+    return isinstance(t, mi.AnyType) or (isinstance(t, mi.CustomType) and t.cls is object)
 
 
 def _fits(value: object, t: mi.Type) -> bool:
     """Whether ``value``'s JSON kind is the kind ``t`` describes (its contents are checked later)."""
     match t:
-        case mi.AnyType():
+        case _ if _is_any(t):
             return True
         case mi.NoneType():
             return value is None
@@ -300,6 +318,16 @@ def _describe(members: tuple[mi.Type, ...]) -> str:
                 names.append(type(m).__name__)
     unique = list(dict.fromkeys(names))
     return " or ".join(unique)
+
+
+def _keepable(names: tuple[str, ...], path: str) -> tuple[str, ...]:
+    """``names`` if msgspec can declare them all as field names (no quote, backslash or control)."""
+    for name in names:
+        if any(c in '"\\' or c < " " for c in name):
+            raise _Mismatch(
+                path, f"field name {name!r} cannot be kept (quote, backslash or control)"
+            )
+    return names
 
 
 def _extend(cls: type, names: tuple[str, ...], tag: str | None) -> type:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 import msgspec
 
@@ -90,8 +90,8 @@ class RetryHint(msgspec.Struct, frozen=True, kw_only=True):
 
 def request_id(headers: Headers) -> str | None:
     """The ``request-id`` header, the id Anthropic support asks for."""
-    value = headers.get("request-id")
-    return value.strip() if value else None
+    value = (headers.get("request-id") or "").strip()
+    return value or None
 
 
 def _int(text: str | None) -> int | None:
@@ -114,18 +114,23 @@ def _seconds(text: str | None) -> float | None:
     return value if 0.0 <= value < float("inf") else None
 
 
+def _epoch(when: datetime) -> float:
+    """Epoch seconds; a time without a zone is UTC, never the machine's local time."""
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
+
+
 def _rfc3339(text: str | None) -> float | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text.strip()).timestamp()
+        return _epoch(datetime.fromisoformat(text.strip()))
     except (ValueError, OverflowError, OSError):
         return None
 
 
 def _http_date(text: str) -> float | None:
     try:
-        return email.utils.parsedate_to_datetime(text.strip()).timestamp()
+        return _epoch(email.utils.parsedate_to_datetime(text.strip()))
     except (TypeError, ValueError, IndexError, OverflowError, OSError):
         return None
 

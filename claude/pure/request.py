@@ -45,7 +45,10 @@ class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
     body: bytes | None = None
 
     def __repr__(self) -> str:
-        shown = {k: ("<redacted>" if k in _SECRET_HEADERS else v) for k, v in self.headers.items()}
+        shown = {
+            k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v)
+            for k, v in self.headers.items()
+        }
         size = "no body" if self.body is None else f"{len(self.body)} bytes"
         return f"HttpRequest({self.method} {self.url}, headers={shown}, {size})"
 
@@ -133,12 +136,13 @@ def build_message_request(
         parse_message_request(params)
         .bind(lambda request: _stream_flag(request, stream=stream))
         .bind(lambda request: validate(request, api_version=target.api_version))
+        .bind(lambda request: _body(request, extra_body))
         .map(
-            lambda request: HttpRequest(
+            lambda body: HttpRequest(
                 method="POST",
                 url=target.base_url + MESSAGES_PATH,
                 headers=_headers(target, stream=stream, extra=extra_headers),
-                body=_body(request, extra_body),
+                body=body,
             )
         )
     )
@@ -171,10 +175,16 @@ def _headers(target: Target, *, stream: bool, extra: Mapping[str, str] | None) -
     return headers
 
 
-def _body(request: MessageRequest, extra: Mapping[str, object] | None) -> bytes:
-    if not extra:
-        return encode(request)
-    data = msgspec.to_builtins(request)
-    assert isinstance(data, dict)
-    data.update(extra)
-    return encode(data)
+def _body(
+    request: MessageRequest, extra: Mapping[str, object] | None
+) -> Result[bytes, InvalidArgument]:
+    """The JSON body; a value JSON cannot hold (an object, absurd nesting) is the caller's error."""
+    try:
+        if not extra:
+            return Success(encode(request))
+        data = msgspec.to_builtins(request)
+        assert isinstance(data, dict)
+        data.update(extra)
+        return Success(encode(data))
+    except (TypeError, ValueError, RecursionError) as exc:
+        return Failure(InvalidArgument(path="request", problem=f"cannot be sent as JSON ({exc})"))

@@ -88,10 +88,12 @@ def decode_error(status: int, headers: Headers, body: bytes) -> ClaudeError:
         envelope = _envelope.decode(body)
         error_type, message = envelope.error.type, envelope.error.message
         rid = rid or envelope.request_id
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, RecursionError):
         error_type = ""
         message = (
-            f"the error body is not JSON: {body_start(body)!r}" if body else "empty error body"
+            f"the error body is not the API's error JSON: {body_start(body)!r}"
+            if body
+            else "empty error body"
         )
     return api_error_class(status, error_type)(
         status=status,

@@ -299,9 +299,14 @@ def _cache_breakpoints(request: MessageRequest) -> Iterator[InvalidArgument]:
 
 
 def _breakpoints(block: ContentBlock) -> int:
+    # A block of a newer type keeps its cache_control as a plain object: still a breakpoint.
+    marker = getattr(block, "cache_control", None)
+    own = int(
+        isinstance(marker, CacheControl)
+        or (isinstance(block, UnknownBlock) and isinstance(marker, dict))
+    )
     if isinstance(block, UnknownBlock):
-        return 0
-    own = int(isinstance(getattr(block, "cache_control", None), CacheControl))
+        return own
     if isinstance(block, ToolResultBlock | SearchResultBlock) and isinstance(block.content, list):
         own += sum(_breakpoints(inner) for inner in block.content)
     return own

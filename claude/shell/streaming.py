@@ -37,8 +37,8 @@ from claude.pure.errors import ClaudeError, MalformedResponse, StreamTruncated, 
 from claude.pure.events import PingEvent, StreamEvent, decode_event
 from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
-from claude.pure.retry import RetryAfter, RetryPolicy
 from claude.pure.response import body_start, decode_error
+from claude.pure.retry import RetryAfter, RetryPolicy
 from claude.pure.settings import Timeouts
 from claude.pure.wire import Message
 from claude.shell import transport
