@@ -66,6 +66,7 @@ __all__ = [
     "ThinkingConfig",
     "ThinkingDisabled",
     "ThinkingEnabled",
+    "Tagged",
     "TokenCount",
     "Tool",
     "ToolChoice",

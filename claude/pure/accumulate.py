@@ -1,0 +1,492 @@
+"""The stream fold: typed stream events in, the ``Message`` they describe out.
+
+Theory of operation
+-------------------
+``start()`` gives an empty ``MessageFold``; ``fold(state, event)`` returns the next state, or the
+failure that ends the stream; ``final_message(state)`` is the message once ``message_stop`` has
+arrived, and ``StreamTruncated`` with the message so far otherwise; ``partial_message(state)`` is
+the message so far at any point. The result equals the official SDK's accumulator
+(``anthropic.lib.streaming._messages.accumulate_event``) on every stream it accepts:
+
+* blocks are addressed by ``index``: ``content_block_start`` must bring the next index;
+* ``text_delta`` / ``thinking_delta`` append; ``signature_delta`` replaces the signature;
+  ``citations_delta`` appends to the text block's ``citations`` (starting a list if it had none);
+* ``input_json_delta`` pieces are kept and parsed once, at ``content_block_stop``: the input
+  becomes the parsed object; when every piece was ``""`` the input stays as it started (``{}``);
+* a delta of a kind that does not fit its block (``text_delta`` on a tool block) and a delta of
+  an unknown type change nothing, as in the SDK;
+* ``message_delta`` sets ``stop_reason``, ``stop_sequence`` and ``stop_details`` (to ``null``
+  when absent, as the SDK does), ``container`` when given, and the usage counts it carries:
+  cumulative totals that replace, never add to, the earlier ones. ``output_tokens`` always;
+  ``input_tokens``, ``cache_creation_input_tokens``, ``cache_read_input_tokens``,
+  ``server_tool_use`` and ``output_tokens_details`` only when present and not ``null``, so the
+  ``message_start`` values survive otherwise; other usage keys are ignored (as in the SDK);
+* ``ping`` and unknown events change nothing;
+* an ``error`` event is ``Failure`` of the error its ``error.type`` names (``Overloaded`` for
+  ``overloaded_error``), with the event's ``request_id`` and the message so far as ``partial``.
+
+Where the SDK would carry on with a broken stream, the fold stops with ``MalformedStream`` (its
+``partial`` is the message so far): any event but ``message_start``, ``ping``, ``error`` and
+unknown ones before ``message_start`` (the SDK skips them); a second ``message_start`` (the SDK
+ignores it); a ``content_block_start`` whose index is not the next one (the SDK appends it
+anyway); a delta or stop for a block that never started, or that already stopped (the SDK raises
+``IndexError``, or applies it); any event but ``ping``, ``error`` and unknown ones after
+``message_stop`` (the SDK applies them); tool input that is not one complete JSON object at
+``content_block_stop`` (the SDK keeps a partial parse of incomplete JSON and raises on invalid
+JSON). ``message_stop`` closes blocks still open, as their ``content_block_stop`` would.
+
+Linear time, stated as the invariant the property tests check: each ``fold`` does O(1) work plus
+the length of the piece it brings, except ``content_block_stop``, which joins (and for tool
+input parses) the block's pieces exactly once. Pieces are persistent cons chains
+``(older, piece)``, so adding one never copies the others, and the state is a small record: the
+block being streamed sits apart from the chain of earlier ones, so a delta for it (the API's
+order) is O(1); a delta for an earlier block costs its distance from the newest. ``MessageFold.work``
+counts that work (one per event, plus characters added, plus characters joined), so tests check
+``work <= c * (events + characters)`` by counting, not by timing.
+"""
+
+from __future__ import annotations
+
+from typing import Final, TypeAlias, TypeVar
+
+import msgspec
+from msgspec import UNSET, UnsetType
+from returns.result import Failure, Result, Success
+
+from claude.pure.errors import ClaudeError, MalformedStream, StreamTruncated
+from claude.pure.events import (
+    CitationsDelta,
+    ContentBlockDeltaEvent,
+    ContentBlockStartEvent,
+    ContentBlockStopEvent,
+    ErrorEvent,
+    InputJsonDelta,
+    MessageDeltaEvent,
+    MessageStartEvent,
+    MessageStopEvent,
+    SignatureDelta,
+    StreamEvent,
+    TextDelta,
+    ThinkingDelta,
+)
+from claude.pure.response import error_event
+from claude.pure.wire import (
+    Citation,
+    ContentBlock,
+    JsonObject,
+    Message,
+    ServerToolUseBlock,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    Usage,
+)
+
+__all__ = ["MessageFold", "final_message", "fold", "partial_message", "start", "text_of"]
+
+_T = TypeVar("_T")
+_U = TypeVar("_U")
+
+# A persistent append-only sequence: ``None`` is empty, ``(older, last)`` adds ``last``.
+_Chain: TypeAlias = "tuple[_Chain[_T], _T] | None"
+
+# How much of unparsable tool input a MalformedStream quotes.
+_QUOTE: Final = 80
+
+_input_decoder: msgspec.json.Decoder[JsonObject] = msgspec.json.Decoder(JsonObject)
+
+# The events that move the fold; ``ping`` and unknown events do not.
+_STEPS: Final = (
+    MessageStartEvent,
+    ContentBlockStartEvent,
+    ContentBlockStopEvent,
+    MessageDeltaEvent,
+    MessageStopEvent,
+)
+
+
+class _Block(msgspec.Struct, frozen=True, gc=False):
+    """One content block: as it started (once stopped: as it ended) and its deltas so far.
+
+    ``pieces`` holds text for a text block, thinking for a thinking block and partial JSON for
+    a tool block (``size`` characters in all); deltas of other kinds are not kept.
+    """
+
+    block: ContentBlock
+    pieces: _Chain[str] = None
+    size: int = 0
+    citations: _Chain[Citation] = None
+    signature: str | None = None
+    stopped: bool = False
+
+
+class MessageFold(msgspec.Struct, frozen=True, eq=False, gc=False):
+    """The fold between two events; ``start()`` (or ``MessageFold()``) begins a stream.
+
+    Opaque except for ``work``, the operation count the linearity tests read, and ``stopped``
+    (``message_stop`` has arrived). Equality is identity, as for ``SseState``: states hold chains
+    of pieces, so compare what ``partial_message`` or ``final_message`` give instead; this also
+    keeps ``==``, ``hash`` and ``repr`` from recursing down a long chain.
+    """
+
+    message: Message | None = None  # message_start's message, message_delta applied
+    earlier: _Chain[_Block] = None  # blocks 0 .. count-2
+    last: _Block | None = None  # block count-1, the one the API is streaming
+    count: int = 0  # blocks started (message_start's own content included)
+    stopped: bool = False  # message_stop has arrived
+    work: int = 0  # events + characters added + characters joined
+
+    def __repr__(self) -> str:
+        started = self.message is not None
+        return (
+            f"MessageFold(started={started}, blocks={self.count}, "
+            f"stopped={self.stopped}, work={self.work})"
+        )
+
+
+def start() -> MessageFold:
+    """The fold before the first event."""
+    return MessageFold()
+
+
+def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeError]:
+    """The state after ``event``, or the error that ends the stream (rules: module docstring)."""
+    if isinstance(event, ContentBlockDeltaEvent):  # the hot path: almost every event
+        return _delta(state, event)
+    if isinstance(event, ErrorEvent):
+        rid = event.request_id
+        return Failure(
+            error_event(
+                event.error.type,
+                event.error.message,
+                request_id=rid if isinstance(rid, str) else None,
+                partial=partial_message(state),
+            )
+        )
+    if not isinstance(event, _STEPS):
+        return Success(state)  # ping and unknown events
+    message = state.message
+    if message is None:
+        if isinstance(event, MessageStartEvent):
+            return Success(_started(event.message))
+        return _malformed(state, f"{event.type} before message_start")
+    if state.stopped:
+        return _malformed(state, f"{event.type} after message_stop")
+    if isinstance(event, ContentBlockStartEvent):
+        if event.index != state.count:
+            return _malformed(
+                state,
+                f"content_block_start for block {event.index}, but the next block is {state.count}",
+            )
+        earlier = state.earlier if state.last is None else (state.earlier, state.last)
+        return Success(
+            MessageFold(
+                message,
+                earlier,
+                _Block(event.content_block),
+                state.count + 1,
+                False,
+                state.work + 1,
+            )
+        )
+    if isinstance(event, ContentBlockStopEvent):
+        return _stop(state, event.index)
+    if isinstance(event, MessageDeltaEvent):
+        return Success(
+            MessageFold(
+                _message_delta(message, event),
+                state.earlier,
+                state.last,
+                state.count,
+                False,
+                state.work + 1,
+            )
+        )
+    if isinstance(event, MessageStopEvent):
+        return _message_stop(state, message)
+    return _malformed(state, "a second message_start")  # the SDK ignores it
+
+
+def final_message(state: MessageFold) -> Result[Message, ClaudeError]:
+    """The complete message after ``message_stop``; else ``StreamTruncated`` with the partial one."""
+    if state.message is None:
+        return Failure(StreamTruncated(problem="the stream ended before message_start"))
+    message = _build(state, state.message)
+    if not state.stopped:
+        return Failure(StreamTruncated(partial=message))
+    return Success(message)
+
+
+def partial_message(state: MessageFold) -> Message | None:
+    """The message as folded so far (``None`` before ``message_start``).
+
+    Open text and thinking blocks show what has arrived; an open tool block shows its input once
+    the pieces so far are a complete JSON object, and the input it started with until then.
+    Costs O(size of the message): call it when needed, not per event.
+    """
+    return None if state.message is None else _build(state, state.message)
+
+
+def text_of(event: StreamEvent) -> str | None:
+    """The text an event adds to the reply: a ``text_delta``'s text, else ``None``.
+
+    >>> text_of(ContentBlockDeltaEvent(index=0, delta=TextDelta(text="Hi")))
+    'Hi'
+    >>> text_of(ContentBlockStopEvent(index=0)) is None
+    True
+    """
+    if isinstance(event, ContentBlockDeltaEvent) and isinstance(event.delta, TextDelta):
+        return event.delta.text
+    return None
+
+
+# --- the steps -----------------------------------------------------------------------------
+
+
+def _started(message: Message) -> MessageFold:
+    """The state after ``message_start``: its own content (normally none) counts as stopped blocks."""
+    earlier: _Chain[_Block] = None
+    last: _Block | None = None
+    for block in message.content:
+        if last is not None:
+            earlier = (earlier, last)
+        last = _Block(block, stopped=True)
+    return MessageFold(message, earlier, last, len(message.content), False, 1)
+
+
+def _delta(state: MessageFold, event: ContentBlockDeltaEvent) -> Result[MessageFold, ClaudeError]:
+    """Add one delta to its block: O(1) plus the piece for the newest block."""
+    index = event.index
+    last = state.last
+    acc = last if last is not None and index == state.count - 1 else _find(state, index)
+    if acc is None or acc.stopped or state.stopped:
+        return _misplaced(state, "content_block_delta", index)
+    block = acc.block
+    delta = event.delta
+    if isinstance(delta, TextDelta):
+        if not isinstance(block, TextBlock):
+            return Success(state)
+        piece = delta.text
+    elif isinstance(delta, InputJsonDelta):
+        if not isinstance(block, ToolUseBlock | ServerToolUseBlock):
+            return Success(state)
+        piece = delta.partial_json
+    elif isinstance(delta, ThinkingDelta):
+        if not isinstance(block, ThinkingBlock):
+            return Success(state)
+        piece = delta.thinking
+    elif isinstance(delta, SignatureDelta):
+        if not isinstance(block, ThinkingBlock):
+            return Success(state)
+        new = _Block(block, acc.pieces, acc.size, acc.citations, delta.signature)
+        return Success(_put(state, index, new, 1))
+    elif isinstance(delta, CitationsDelta):
+        if not isinstance(block, TextBlock):
+            return Success(state)
+        new = _Block(block, acc.pieces, acc.size, (acc.citations, delta.citation), acc.signature)
+        return Success(_put(state, index, new, 1))
+    else:  # a delta type newer than this library
+        return Success(state)
+    size = len(piece)
+    new = _Block(block, (acc.pieces, piece), acc.size + size, acc.citations, acc.signature)
+    return Success(_put(state, index, new, 1 + size))
+
+
+def _stop(state: MessageFold, index: int) -> Result[MessageFold, ClaudeError]:
+    """Finish block ``index``: join its pieces and parse tool input, once."""
+    acc = _find(state, index)
+    if acc is None or acc.stopped:
+        return _misplaced(state, "content_block_stop", index)
+    finished = _finish(acc)
+    if isinstance(finished, str):
+        return _malformed(state, _input_problem(acc.block, index, finished))
+    return Success(_put(state, index, _Block(finished, stopped=True), 1 + acc.size))
+
+
+def _message_stop(state: MessageFold, message: Message) -> Result[MessageFold, ClaudeError]:
+    """The end: close the blocks still open (normally none), then mark the message complete."""
+    blocks = _blocks(state)
+    work = state.work + 1
+    for index, acc in enumerate(blocks):
+        if acc.stopped:
+            continue
+        finished = _finish(acc)
+        if isinstance(finished, str):
+            return _malformed(state, _input_problem(acc.block, index, finished))
+        blocks[index] = _Block(finished, stopped=True)
+        work += acc.size
+    earlier, last = _chain_of(blocks)
+    return Success(MessageFold(message, earlier, last, state.count, True, work))
+
+
+def _message_delta(message: Message, event: MessageDeltaEvent) -> Message:
+    """``message`` with a ``message_delta`` applied, field by field as the SDK does."""
+    fields = event.delta
+    counts = event.usage
+    old = message.usage
+    usage: Usage = msgspec.structs.replace(
+        old,
+        output_tokens=counts.output_tokens,
+        input_tokens=_given(counts.input_tokens, old.input_tokens),
+        cache_creation_input_tokens=_given(
+            counts.cache_creation_input_tokens, old.cache_creation_input_tokens
+        ),
+        cache_read_input_tokens=_given(counts.cache_read_input_tokens, old.cache_read_input_tokens),
+        server_tool_use=_given(counts.server_tool_use, old.server_tool_use),
+        output_tokens_details=_given(counts.output_tokens_details, old.output_tokens_details),
+    )
+    # msgspec.structs.replace rather than Message(...): it keeps the class, so the extra fields
+    # of a message the lenient decoder extended (a newer API's keys) survive the fold.
+    updated: Message = msgspec.structs.replace(
+        message,
+        stop_reason=_or_none(fields.stop_reason),
+        stop_sequence=_or_none(fields.stop_sequence),
+        stop_details=_or_none(fields.stop_details),
+        container=_given(fields.container, message.container),
+        usage=usage,
+    )
+    return updated
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+def _finish(acc: _Block) -> ContentBlock | str:
+    """The block with its deltas applied, or why its tool input does not parse."""
+    block = acc.block
+    if isinstance(block, TextBlock):
+        if acc.pieces is None and acc.citations is None:
+            return block
+        text = block.text + _join(acc.pieces) if acc.pieces is not None else block.text
+        if acc.citations is None:
+            citations = block.citations
+        else:
+            before = block.citations if isinstance(block.citations, list) else []
+            citations = [*before, *_items(acc.citations)]
+        text_block: TextBlock = msgspec.structs.replace(block, text=text, citations=citations)
+        return text_block
+    if isinstance(block, ThinkingBlock):
+        if acc.pieces is None and acc.signature is None:
+            return block
+        thinking = block.thinking + _join(acc.pieces) if acc.pieces is not None else block.thinking
+        signature = block.signature if acc.signature is None else acc.signature
+        thinking_block: ThinkingBlock = msgspec.structs.replace(
+            block, thinking=thinking, signature=signature
+        )
+        return thinking_block
+    if isinstance(block, ToolUseBlock | ServerToolUseBlock) and acc.size:
+        parsed = _parse_input(_join(acc.pieces))
+        if isinstance(parsed, str):
+            return parsed
+        tool_block: ToolUseBlock | ServerToolUseBlock = msgspec.structs.replace(block, input=parsed)
+        return tool_block
+    return block
+
+
+def _parse_input(text: str) -> JsonObject | str:
+    """Tool input JSON as an object, or what is wrong with it. Called once per tool block."""
+    try:
+        return _input_decoder.decode(text)
+    except msgspec.ValidationError as exc:
+        return f"the tool input is not a JSON object ({exc}); it starts {text[:_QUOTE]!r}"
+    except msgspec.DecodeError as exc:
+        return f"the tool input is not valid JSON ({exc}); it starts {text[:_QUOTE]!r}"
+    except RecursionError:  # msgspec's depth guard
+        return f"the tool input is nested too deeply; it starts {text[:_QUOTE]!r}"
+
+
+def _input_problem(block: ContentBlock, index: int, problem: str) -> str:
+    name = getattr(block, "name", "?")
+    return f"content block {index} ({block.type} {name!r}): {problem}"
+
+
+def _build(state: MessageFold, message: Message) -> Message:
+    """``message`` with the blocks folded so far as its content; open blocks shown leniently."""
+    content: list[ContentBlock] = []
+    for acc in _blocks(state):
+        if acc.stopped:
+            content.append(acc.block)
+            continue
+        finished = _finish(acc)
+        content.append(acc.block if isinstance(finished, str) else finished)
+    built: Message = msgspec.structs.replace(message, content=content)
+    return built
+
+
+def _find(state: MessageFold, index: int) -> _Block | None:
+    """Block ``index``, or ``None`` if it never started: O(distance from the newest block)."""
+    if not 0 <= index < state.count:
+        return None
+    acc = state.last
+    chain = state.earlier
+    for _ in range(state.count - 1 - index):
+        assert chain is not None  # count - 1 blocks are on the chain
+        chain, acc = chain
+    return acc
+
+
+def _put(state: MessageFold, index: int, acc: _Block, work: int) -> MessageFold:
+    """``state`` with block ``index`` replaced by ``acc``: O(1) for the newest block."""
+    if index == state.count - 1:
+        return MessageFold(
+            state.message, state.earlier, acc, state.count, state.stopped, state.work + work
+        )
+    blocks = _blocks(state)
+    blocks[index] = acc
+    earlier, last = _chain_of(blocks)
+    return MessageFold(state.message, earlier, last, state.count, state.stopped, state.work + work)
+
+
+def _blocks(state: MessageFold) -> list[_Block]:
+    """Every block, by index."""
+    blocks = _items(state.earlier)
+    if state.last is not None:
+        blocks.append(state.last)
+    return blocks
+
+
+def _chain_of(blocks: list[_Block]) -> tuple[_Chain[_Block], _Block | None]:
+    """The (earlier, last) pair holding ``blocks``."""
+    earlier: _Chain[_Block] = None
+    for acc in blocks[:-1]:
+        earlier = (earlier, acc)
+    return earlier, (blocks[-1] if blocks else None)
+
+
+def _items(chain: _Chain[_T]) -> list[_T]:
+    """The pieces of ``chain``, oldest first."""
+    out: list[_T] = []
+    while chain is not None:
+        chain, piece = chain
+        out.append(piece)
+    out.reverse()
+    return out
+
+
+def _join(chain: _Chain[str]) -> str:
+    return "".join(_items(chain))
+
+
+def _given(new: _T | UnsetType | None, old: _U) -> _T | _U:
+    """A ``message_delta`` value when it carries one (present and not ``null``), else ``old``."""
+    return old if new is None or new is UNSET else new
+
+
+def _or_none(value: _T | UnsetType) -> _T | None:
+    """A ``message_delta`` field as the SDK reads it: absent is ``null``."""
+    return None if isinstance(value, UnsetType) else value
+
+
+def _misplaced(state: MessageFold, what: str, index: int) -> Result[MessageFold, ClaudeError]:
+    """A delta or stop that has no open block to go to."""
+    if state.message is None:
+        return _malformed(state, f"{what} before message_start")
+    if state.stopped:
+        return _malformed(state, f"{what} after message_stop")
+    if 0 <= index < state.count:
+        return _malformed(state, f"{what} for block {index}, which has already stopped")
+    return _malformed(state, f"{what} for block {index}, which never started")
+
+
+def _malformed(state: MessageFold, problem: str) -> Result[MessageFold, ClaudeError]:
+    return Failure(MalformedStream(problem=problem, partial=partial_message(state)))
