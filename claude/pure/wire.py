@@ -29,6 +29,7 @@ from claude.pure.headers import RateLimits, parse_rate_limits
 
 __all__ = [
     "STOP_REASONS",
+    "UNKNOWN_TAG",
     "UNSET",
     "Base64Source",
     "BashCodeExecutionToolResultBlock",
@@ -58,6 +59,7 @@ __all__ = [
     "SearchResultLocation",
     "ServerToolUsage",
     "ServerToolUseBlock",
+    "Tagged",
     "TextBlock",
     "TextEditorCodeExecutionToolResultBlock",
     "TextSource",
@@ -66,7 +68,6 @@ __all__ = [
     "ThinkingConfig",
     "ThinkingDisabled",
     "ThinkingEnabled",
-    "Tagged",
     "TokenCount",
     "Tool",
     "ToolChoice",
@@ -77,6 +78,7 @@ __all__ = [
     "ToolResultBlock",
     "ToolSearchToolResultBlock",
     "ToolUseBlock",
+    "Unknown",
     "UnknownBlock",
     "UnknownCitation",
     "UnknownSource",
