@@ -64,6 +64,7 @@ _TOO_DEEP = CodecError(path="", problem="input nested too deeply")
 _decoders: dict[object, msgspec.json.Decoder[Any]] = {}
 _infos: dict[object, mi.Type] = {}
 _extended: dict[tuple[type, tuple[str, ...], str | None], type] = {}
+_MAX_EXTENDED = 1024
 
 
 def decode(data: bytes, type_: type[_T]) -> Result[_T, CodecError]:
@@ -363,5 +364,8 @@ def _extend(cls: type, names: tuple[str, ...], tag: str | None) -> type:
         namespace={"__wire_extras__": tuple(pairs)},
         **options,
     )
+    if len(_extended) >= _MAX_EXTENDED:
+        # A server sending ever-new field names must not grow memory without bound.
+        _extended.pop(next(iter(_extended)))
     _extended[key] = made
     return made

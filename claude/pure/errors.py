@@ -62,11 +62,11 @@ class ClaudeException(Exception):
     """
 
     def __init__(self, error: ClaudeError) -> None:
-        super().__init__(error.line())
+        super().__init__(str(error))
         self.error = error
 
 
-class ClaudeError(msgspec.Struct, frozen=True, kw_only=True):
+class ClaudeError(msgspec.Struct, frozen=True, kw_only=True, repr_omit_defaults=True):
     """Base of every error value."""
 
     request_id: str | None = None
@@ -79,7 +79,8 @@ class ClaudeError(msgspec.Struct, frozen=True, kw_only=True):
         return self.kind
 
     def __str__(self) -> str:
-        text = self.line()
+        # One line whatever the server put in its type or message: line breaks become spaces.
+        text = self.line().replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
         if self.request_id:
             text = f"{text} (request-id {self.request_id})"
         if self.partial is not None:

@@ -9,7 +9,8 @@ for the API version in use and renders method, URL, headers and body bytes.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Final
 
 import msgspec
@@ -54,6 +55,9 @@ class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
 
     __str__ = __repr__
 
+    def __rich_repr__(self) -> Iterator[str]:
+        yield repr(self)
+
 
 class Target(msgspec.Struct, frozen=True, kw_only=True):
     """Where requests go and the headers every one of them carries; made once per client."""
@@ -66,6 +70,9 @@ class Target(msgspec.Struct, frozen=True, kw_only=True):
         return f"Target({self.base_url}, anthropic-version {self.api_version})"
 
     __str__ = __repr__
+
+    def __rich_repr__(self) -> Iterator[str]:
+        yield repr(self)
 
 
 def make_target(settings: Settings, credentials: Credentials) -> Result[Target, ClaudeError]:
@@ -85,7 +92,11 @@ def make_target(settings: Settings, credentials: Credentials) -> Result[Target, 
     if settings.betas:
         headers["anthropic-beta"] = ",".join(settings.betas)
     return Success(
-        Target(base_url=settings.base_url, api_version=settings.api_version, headers=headers)
+        Target(
+            base_url=settings.base_url,
+            api_version=settings.api_version,
+            headers=MappingProxyType(headers),
+        )
     )
 
 

@@ -382,7 +382,9 @@ class CodeExecutionToolResultBlock(
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
-class BashCodeExecutionToolResultBlock(Tagged, frozen=True, tag="bash_code_execution_tool_result"):
+class BashCodeExecutionToolResultBlock(
+    Tagged, frozen=True, kw_only=True, tag="bash_code_execution_tool_result"
+):
     """Result of a server-side bash command."""
 
     tool_use_id: str
@@ -391,7 +393,7 @@ class BashCodeExecutionToolResultBlock(Tagged, frozen=True, tag="bash_code_execu
 
 
 class TextEditorCodeExecutionToolResultBlock(
-    Tagged, frozen=True, tag="text_editor_code_execution_tool_result"
+    Tagged, frozen=True, kw_only=True, tag="text_editor_code_execution_tool_result"
 ):
     """Result of a server-side text-editor command."""
 

@@ -101,11 +101,11 @@ def test_every_error_prints_as_one_line(error: ClaudeError) -> None:
 @many
 @given(error_values)
 def test_raise_gives_an_exception_carrying_the_value(error: ClaudeError) -> None:
-    """``raise_()`` raises a ClaudeException whose ``error`` is the very value and whose text is its line."""
+    """``raise_()`` raises a ClaudeException whose ``error`` is the very value and whose text is its one line."""
     with pytest.raises(ClaudeException) as raised:
         error.raise_()
     assert raised.value.error is error
-    assert str(raised.value) == error.line()
+    assert str(raised.value) == str(error)
     assert error.exception().error is error
 
 
