@@ -9,9 +9,10 @@ for the API version in use and renders method, URL, headers and body bytes.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
+from urllib.parse import urlsplit
 
 import msgspec
 from returns.result import Failure, Result, Success
@@ -44,6 +45,9 @@ class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
     url: str
     headers: Mapping[str, str]
     body: bytes | None = None
+    origin: str = ""
+    """``scheme://host[:port]`` that ``url`` starts with, when known: lets the shell skip
+    re-parsing the URL on every call. Empty means "parse ``url``"."""
 
     def __repr__(self) -> str:
         shown = {
@@ -55,8 +59,9 @@ class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
 
     __str__ = __repr__
 
-    def __rich_repr__(self) -> Iterator[str]:
-        yield repr(self)
+    def __rich_repr__(self) -> list[tuple[str, object]]:
+        """What rich prints: the redacted repr, never the fields (the key is in a header)."""
+        return [("redacted", repr(self))]
 
 
 class Target(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,14 +70,16 @@ class Target(msgspec.Struct, frozen=True, kw_only=True):
     base_url: str
     api_version: str
     headers: Mapping[str, str]
+    origin: str = ""
 
     def __repr__(self) -> str:
         return f"Target({self.base_url}, anthropic-version {self.api_version})"
 
     __str__ = __repr__
 
-    def __rich_repr__(self) -> Iterator[str]:
-        yield repr(self)
+    def __rich_repr__(self) -> list[tuple[str, object]]:
+        """What rich prints: the redacted repr, never the fields (the key is in a header)."""
+        return [("redacted", repr(self))]
 
 
 def make_target(settings: Settings, credentials: Credentials) -> Result[Target, ClaudeError]:
@@ -96,8 +103,14 @@ def make_target(settings: Settings, credentials: Credentials) -> Result[Target, 
             base_url=settings.base_url,
             api_version=settings.api_version,
             headers=MappingProxyType(headers),
+            origin=_origin(settings.base_url),
         )
     )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def parse_message_request(
@@ -154,6 +167,7 @@ def build_message_request(
                 url=target.base_url + MESSAGES_PATH,
                 headers=_headers(target, stream=stream, extra=extra_headers),
                 body=body,
+                origin=target.origin,
             )
         )
     )

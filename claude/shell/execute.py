@@ -27,11 +27,11 @@ The key is never logged.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING
 
-import anyio.to_thread
 import msgspec
 from returns.result import Failure, Result, Success
 
@@ -136,7 +136,9 @@ def _plan(
                 return ended(chosen.failure(), "failover")
             picked, context = chosen.unwrap()
             endpoint = picked.url
-            attempt_request = msgspec.structs.replace(request, url=endpoint + MESSAGES_PATH)
+            attempt_request = msgspec.structs.replace(
+                request, url=endpoint + MESSAGES_PATH, origin=""
+            )
         # 4. send: exactly one HTTP call.
         number += 1
         started = clock_now()
@@ -295,9 +297,7 @@ async def aexecute(
                 reply = None
             else:
                 sending = True
-                reply = await anyio.to_thread.run_sync(
-                    client.perform, action.request, limiter=client.limiter()
-                )
+                reply = await client._in_worker(functools.partial(client.perform, action.request))
                 sending = False
     except StopIteration as stop:
         outcome, record = _finished(stop)

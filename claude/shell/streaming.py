@@ -60,7 +60,7 @@ class _StreamCore:
     the wrappers call it from one thread at a time."""
 
     def __init__(
-        self, pool: urllib3.PoolManager, request: HttpRequest, timeouts: Timeouts, clock: Clock
+        self, pool: transport.Pool, request: HttpRequest, timeouts: Timeouts, clock: Clock
     ) -> None:
         self._pool = pool
         self._request = request

@@ -7,6 +7,7 @@ back as a response, and retrying is a policy the caller asks for by name.
 
 from __future__ import annotations
 
+import functools
 import ssl
 from collections.abc import Mapping
 
@@ -19,7 +20,7 @@ from claude.pure.errors import ClaudeError, InvalidArgument, NetworkError, Timeo
 from claude.pure.request import HttpRequest
 from claude.pure.settings import Timeouts
 
-__all__ = ["RawResponse", "make_pool", "map_exception", "open_stream", "perform"]
+__all__ = ["Pool", "RawResponse", "map_exception", "open_stream", "perform"]
 
 
 class RawResponse(msgspec.Struct, frozen=True, kw_only=True):
@@ -30,38 +31,75 @@ class RawResponse(msgspec.Struct, frozen=True, kw_only=True):
     body: bytes
 
 
-def make_pool(*, max_connections: int) -> urllib3.PoolManager:
-    """A verified-TLS pool manager sized to the caller's concurrency."""
-    context = ssl.create_default_context()
-    return urllib3.PoolManager(
-        num_pools=8,
-        maxsize=max_connections,
-        block=False,
-        retries=False,
-        ssl_context=context,
-        cert_reqs="CERT_REQUIRED",
-    )
+class Pool:
+    """One urllib3 ``PoolManager`` per client, with a fast path to each host it serves.
 
+    A request that knows its ``origin`` goes straight to that host's connection pool (taken from
+    the manager once, and again if the manager ever evicted it), which saves parsing the URL and
+    looking the pool up on every call.
+    """
 
-def _timeout(timeouts: Timeouts) -> urllib3.Timeout:
-    return urllib3.Timeout(connect=timeouts.connect, read=timeouts.read)
+    def __init__(self, *, max_connections: int) -> None:
+        self.manager = urllib3.PoolManager(
+            num_pools=8,
+            maxsize=max_connections,
+            block=False,
+            retries=False,
+            ssl_context=ssl.create_default_context(),
+            cert_reqs="CERT_REQUIRED",
+        )
+        self._hosts: dict[str, urllib3.HTTPConnectionPool] = {}
 
-
-def perform(
-    pool: urllib3.PoolManager, request: HttpRequest, timeouts: Timeouts
-) -> Result[RawResponse, ClaudeError]:
-    """One HTTP exchange, the body read whole; transport failures as error values."""
-    try:
-        response = pool.urlopen(
+    def urlopen(
+        self, request: HttpRequest, timeouts: Timeouts, *, preload_content: bool
+    ) -> urllib3.BaseHTTPResponse:
+        """Perform ``request``; raises what urllib3 raises (``perform`` maps it)."""
+        timeout = _timeout(timeouts)
+        if request.origin:
+            host = self._hosts.get(request.origin)
+            if host is None or host.pool is None:
+                host = self.manager.connection_from_url(request.origin)
+                self._hosts[request.origin] = host
+            return host.urlopen(
+                request.method,
+                request.url[len(request.origin) :] or "/",
+                body=request.body,
+                headers=request.headers,
+                retries=False,
+                redirect=False,
+                timeout=timeout,
+                preload_content=preload_content,
+                decode_content=True,
+            )
+        return self.manager.urlopen(
             request.method,
             request.url,
             body=request.body,
             headers=request.headers,
             retries=False,
             redirect=False,
-            timeout=_timeout(timeouts),
-            preload_content=True,
+            timeout=timeout,
+            preload_content=preload_content,
+            decode_content=True,
         )
+
+    def clear(self) -> None:
+        """Close every pooled connection."""
+        self._hosts.clear()
+        self.manager.clear()
+
+
+@functools.lru_cache(maxsize=32)
+def _timeout(timeouts: Timeouts) -> urllib3.Timeout:
+    return urllib3.Timeout(connect=timeouts.connect, read=timeouts.read)
+
+
+def perform(
+    pool: Pool, request: HttpRequest, timeouts: Timeouts
+) -> Result[RawResponse, ClaudeError]:
+    """One HTTP exchange, the body read whole; transport failures as error values."""
+    try:
+        response = pool.urlopen(request, timeouts, preload_content=True)
     except Exception as exc:
         return Failure(map_exception(exc, timeouts))
     return Success(
@@ -70,21 +108,11 @@ def perform(
 
 
 def open_stream(
-    pool: urllib3.PoolManager, request: HttpRequest, timeouts: Timeouts
+    pool: Pool, request: HttpRequest, timeouts: Timeouts
 ) -> Result[urllib3.BaseHTTPResponse, ClaudeError]:
     """Send a request and return the response with its body still on the socket."""
     try:
-        response = pool.urlopen(
-            request.method,
-            request.url,
-            body=request.body,
-            headers=request.headers,
-            retries=False,
-            redirect=False,
-            timeout=_timeout(timeouts),
-            preload_content=False,
-            decode_content=True,
-        )
+        response = pool.urlopen(request, timeouts, preload_content=False)
     except Exception as exc:
         return Failure(map_exception(exc, timeouts))
     return Success(response)
