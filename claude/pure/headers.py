@@ -10,7 +10,6 @@ urllib3's ``HTTPHeaderDict``; only ``.get`` and iteration are used.
 
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -129,6 +128,8 @@ def _rfc3339(text: str | None) -> float | None:
 
 
 def _http_date(text: str) -> float | None:
+    import email.utils  # only HTTP-date retry-after needs it; it costs ~10 ms at import
+
     try:
         return _epoch(email.utils.parsedate_to_datetime(text.strip()))
     except (TypeError, ValueError, IndexError, OverflowError, OSError):

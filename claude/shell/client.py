@@ -12,10 +12,10 @@ with ``Failure(problem)`` before any I/O. ``Client.from_env()`` therefore never 
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -206,9 +206,14 @@ class Client:
 
     async def _in_worker(self, call: Callable[[], _T]) -> _T:
         """Run a blocking call in one of this client's worker threads."""
+        # asyncio is only looked up, never imported here: importing it costs ~30 ms, and a
+        # program that has not imported it is not running an asyncio loop.
+        asyncio = sys.modules.get("asyncio")
         try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not asyncio (trio): anyio's threads under our limiter
+            loop = asyncio.get_running_loop() if asyncio is not None else None
+        except RuntimeError:
+            loop = None
+        if loop is None:  # trio (or another anyio backend): anyio's threads under our limiter
             return await anyio.to_thread.run_sync(call, limiter=self.limiter())
         return await loop.run_in_executor(self._workers(), call)
 
