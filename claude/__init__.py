@@ -8,6 +8,9 @@ __version__ = "0.1.0"  # set before the imports below: claude.pure.settings read
 
 from claude.pure import errors as errors
 from claude.pure.breaker import BreakerPolicy as BreakerPolicy
+from claude.pure.errors import ClaudeError as ClaudeError
+from claude.pure.errors import ClaudeException as ClaudeException
+from claude.pure.errors import unwrap as unwrap
 from claude.pure.failover import Endpoint as Endpoint
 from claude.pure.failover import EndpointHealth as EndpointHealth
 from claude.pure.failover import FailoverPolicy as FailoverPolicy
@@ -20,9 +23,6 @@ from claude.pure.ratelimit import SlidingWindowPolicy as SlidingWindowPolicy
 from claude.pure.ratelimit import TokenBucketPolicy as TokenBucketPolicy
 from claude.pure.record import CallRecord as CallRecord
 from claude.pure.retry import RetryPolicy as RetryPolicy
-from claude.pure.errors import ClaudeError as ClaudeError
-from claude.pure.errors import ClaudeException as ClaudeException
-from claude.pure.errors import unwrap as unwrap
 from claude.pure.settings import Timeouts as Timeouts
 from claude.pure.wire import Message as Message
 from claude.pure.wire import MessageRequest as MessageRequest

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import anyio
 import anyio.lowlevel
@@ -49,6 +49,9 @@ from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
 from claude.shell.streaming import AsyncMessageStream, MessageStream
 
 __all__ = ["Client", "MessageParams", "default_client"]
+
+if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
 
 log = logging.getLogger("claude")
 
@@ -209,6 +212,7 @@ class Client:
         # asyncio is only looked up, never imported here: importing it costs ~30 ms, and a
         # program that has not imported it is not running an asyncio loop.
         asyncio = sys.modules.get("asyncio")
+        loop: AbstractEventLoop | None
         try:
             loop = asyncio.get_running_loop() if asyncio is not None else None
         except RuntimeError:
