@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 import anyio
 import anyio.lowlevel
@@ -214,7 +214,7 @@ class Client:
         asyncio = sys.modules.get("asyncio")
         loop: AbstractEventLoop | None
         try:
-            loop = asyncio.get_running_loop() if asyncio is not None else None
+            loop = cast("AbstractEventLoop", asyncio.get_running_loop()) if asyncio else None
         except RuntimeError:
             loop = None
         if loop is None:  # trio (or another anyio backend): anyio's threads under our limiter
