@@ -211,15 +211,30 @@ def _failover_holder(
     return Success(holder)
 
 
-def _prepare(
+def _planned(
     client: Client,
     request: MessageParams,
     *,
+    retry_policy: RetryPolicy | None,
+    breaker: CircuitBreaker | None,
+    limiter: RateLimiter | None,
     failover: FailoverPolicy | Failover | None,
+    nowait: bool,
     extra_body: Mapping[str, object] | None,
-) -> Result[tuple[HttpRequest, Failover | None], ClaudeError]:
+) -> Result[_Plan, ClaudeError]:
+    """The request built and checked, and the plan that will run it (or why there is none)."""
+
+    def plan(built: HttpRequest, holder: Failover | None) -> _Plan:
+        policies = Policies(
+            retry=retry_policy, breaker=breaker, limiter=limiter, failover=holder, nowait=nowait
+        )
+        clock = client.clock
+        return _plan(
+            built, policies, clock_now=clock.monotonic, wall_now=clock.wall, sample=clock.sample
+        )
+
     return client.build(request, extra_body=extra_body).bind(
-        lambda built: _failover_holder(failover).map(lambda holder: (built, holder))
+        lambda built: _failover_holder(failover).map(lambda holder: plan(built, holder))
     )
 
 
@@ -236,23 +251,25 @@ def execute(
     extra_body: Mapping[str, object] | None = None,
 ) -> Result[Message, ClaudeError]:
     """Run one request under the given policies, on this thread."""
-    prepared = _prepare(client, request, failover=failover, extra_body=extra_body)
-    if isinstance(prepared, Failure):
-        return Failure(prepared.failure())
-    built, holder = prepared.unwrap()
-    policies = Policies(
-        retry=retry_policy, breaker=breaker, limiter=limiter, failover=holder, nowait=nowait
+    planned = _planned(
+        client,
+        request,
+        retry_policy=retry_policy,
+        breaker=breaker,
+        limiter=limiter,
+        failover=failover,
+        nowait=nowait,
+        extra_body=extra_body,
     )
-    clock = client.clock
-    plan = _plan(
-        built, policies, clock_now=clock.monotonic, wall_now=clock.wall, sample=clock.sample
-    )
+    if isinstance(planned, Failure):
+        return Failure(planned.failure())
+    plan = planned.unwrap()
     reply: _Outcome | None = None
     try:
         while True:
             action = plan.send(reply)
             if isinstance(action, _Sleep):
-                clock.sleep(action.seconds)
+                client.clock.sleep(action.seconds)
                 reply = None
             else:
                 reply = client.perform(action.request)
@@ -276,17 +293,20 @@ async def aexecute(
     extra_body: Mapping[str, object] | None = None,
 ) -> Result[Message, ClaudeError]:
     """The async twin of ``execute``: sleeps on the event loop, sends in a worker thread."""
-    prepared = _prepare(client, request, failover=failover, extra_body=extra_body)
-    if isinstance(prepared, Failure):
-        return Failure(prepared.failure())
-    built, holder = prepared.unwrap()
-    policies = Policies(
-        retry=retry_policy, breaker=breaker, limiter=limiter, failover=holder, nowait=nowait
+    planned = _planned(
+        client,
+        request,
+        retry_policy=retry_policy,
+        breaker=breaker,
+        limiter=limiter,
+        failover=failover,
+        nowait=nowait,
+        extra_body=extra_body,
     )
+    if isinstance(planned, Failure):
+        return Failure(planned.failure())
+    plan = planned.unwrap()
     clock = client.clock
-    plan = _plan(
-        built, policies, clock_now=clock.monotonic, wall_now=clock.wall, sample=clock.sample
-    )
     reply: _Outcome | None = None
     sending = False
     try:
