@@ -58,3 +58,29 @@ def test_a_wrong_key_is_an_authentication_error() -> None:
     failure = bad.send(REQUEST).failure()
     assert isinstance(failure, AuthenticationError)
     assert failure.request_id
+
+
+def test_stream_folds_to_a_final_message(client: shell.Client) -> None:
+    """A real stream yields text deltas that join to the folded message's text."""
+    with client.stream(REQUEST) as events:
+        pieces = list(events.text_stream())
+        final = events.final_message()
+    if isinstance(final, Failure):
+        pytest.fail(f"the stream failed: {final.failure()}")
+    message = final.unwrap()
+    assert "".join(pieces) == message.text
+    assert message.stop_reason is not None
+    assert events.request_id
+
+
+def test_count_of_a_retried_call_is_recorded(client: shell.Client) -> None:
+    """execute_with_retries against the real API succeeds and records its attempts."""
+    import claude
+
+    records: list[claude.CallRecord] = []
+    result = client.execute_with_retries(
+        REQUEST, claude.RetryPolicy(max_attempts=3), observe=records.append
+    )
+    if isinstance(result, Failure):
+        pytest.fail(f"the API failed: {result.failure()}")
+    assert records and records[0].attempts[-1].error is None
