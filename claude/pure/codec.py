@@ -22,6 +22,7 @@ The two caches are memo tables of deterministic functions of types and names, no
 
 from __future__ import annotations
 
+import contextlib
 import keyword
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -80,6 +81,8 @@ def decode(data: bytes, type_: type[_T]) -> Result[_T, CodecError]:
         return Failure(CodecError(path="", problem=f"not valid JSON ({exc})"))
     except RecursionError:
         return Failure(_TOO_DEEP)
+    except Exception as exc:  # the promise is "never raises", by construction
+        return Failure(_unreadable(exc))
     try:
         raw = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:  # pragma: no cover - the typed decode already parsed it
@@ -90,15 +93,21 @@ def decode(data: bytes, type_: type[_T]) -> Result[_T, CodecError]:
 
 
 def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
-    """Convert plain JSON-shaped data (dicts, lists, ...) into ``type_``; never raises."""
-    if isinstance(value, type_):
-        return Success(value)
+    """Convert plain JSON-shaped data (dicts, lists, ...) into ``type_``; never raises.
+
+    A typed value is checked too (msgspec constructors do not check types): it is converted
+    from its wire form, so the result is always a value whose fields have their declared types.
+    """
     try:
+        # to_builtins also unpacks Structs nested in plain data, which convert would trust.
+        value = msgspec.to_builtins(value)
         return Success(msgspec.convert(value, type_))
     except msgspec.ValidationError:
         return _walk_top(value, type_)
     except RecursionError:
         return Failure(_TOO_DEEP)
+    except Exception as exc:  # the promise is "never raises", by construction
+        return Failure(_unreadable(exc))
 
 
 def extra_fields(value: msgspec.Struct) -> dict[str, object]:
@@ -117,6 +126,12 @@ def _walk_top(raw: object, type_: type[_T]) -> Result[_T, CodecError]:
         return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
     except RecursionError:
         return Failure(_TOO_DEEP)
+    except Exception as exc:  # the promise is "never raises", by construction
+        return Failure(_unreadable(exc))
+
+
+def _unreadable(exc: Exception) -> CodecError:
+    return CodecError(path="", problem=f"unreadable input ({type(exc).__name__}: {exc})")
 
 
 def _at(path: str, key: str) -> str:
@@ -141,8 +156,10 @@ def _kind(value: object) -> str:
 
 def _walk(value: object, t: mi.Type, path: str) -> object:
     """Check ``value`` against type info ``t`` and build the typed value; raise _Mismatch."""
-    if isinstance(value, msgspec.Struct) and _is_instance(value, t):
-        return value
+    if isinstance(value, msgspec.Struct):
+        # msgspec does not type-check constructors: re-check a caller's typed value from its
+        # wire form, so MessageRequest(model=5, ...) is a Failure, not a crash later on.
+        value = _builtins(value, path)
     match t:
         case _ if _is_any(t):
             return value
@@ -194,6 +211,7 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
 def _struct(value: object, t: mi.StructType, path: str) -> object:
     if not isinstance(value, dict):
         raise _Mismatch(path, f"expected an object, got {_kind(value)}")
+    _string_keys(value, path)
     kwargs: dict[str, object] = {}
     known: set[str] = set()
     if t.tag_field is not None:
@@ -215,6 +233,12 @@ def _struct(value: object, t: mi.StructType, path: str) -> object:
         for attr, wire in cls.__wire_extras__:  # type: ignore[attr-defined]
             kwargs[attr] = value[wire]
     return cls(**kwargs)
+
+
+def _string_keys(value: dict[object, object], path: str) -> None:
+    for key in value:
+        if not isinstance(key, str):
+            raise _Mismatch(path, f"field names must be strings, got {key!r}")
 
 
 def _unknown(value: dict[str, object], base: type, tag_field: str, path: str) -> object:
@@ -246,6 +270,8 @@ def _union(value: object, t: mi.UnionType, path: str) -> object:
                 return _walk(value, m, path)
         if tag_field is not None:
             tag = value.get(tag_field)
+            if not isinstance(tag, str):
+                raise _Mismatch(_at(path, tag_field), f"expected a string, got {_kind(tag)}")
             chosen = tagged.get(tag)
             if chosen is not None:
                 return _struct(value, chosen, path)
@@ -260,13 +286,11 @@ def _union(value: object, t: mi.UnionType, path: str) -> object:
     raise _Mismatch(path, f"expected {_describe(members)}, got {_kind(value)}")
 
 
-def _is_instance(value: msgspec.Struct, t: mi.Type) -> bool:
-    """Whether an already-typed value (a caller may mix Structs into plain data) fits ``t``."""
-    if isinstance(t, mi.StructType):
-        return isinstance(value, t.cls)
-    if isinstance(t, mi.UnionType):
-        return any(isinstance(m, mi.StructType) and isinstance(value, m.cls) for m in t.types)
-    return _is_any(t)
+def _builtins(value: msgspec.Struct, path: str) -> object:
+    try:
+        return msgspec.to_builtins(value)
+    except (TypeError, ValueError) as exc:
+        raise _Mismatch(path, f"cannot be turned into JSON ({exc})") from None
 
 
 def _is_any(t: mi.Type) -> bool:
@@ -366,6 +390,8 @@ def _extend(cls: type, names: tuple[str, ...], tag: str | None) -> type:
     )
     if len(_extended) >= _MAX_EXTENDED:
         # A server sending ever-new field names must not grow memory without bound.
-        _extended.pop(next(iter(_extended)))
+        # Two threads may evict at once; losing that race only means evicting nothing.
+        with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+            _extended.pop(next(iter(_extended)))
     _extended[key] = made
     return made

@@ -75,6 +75,11 @@ def check_secret(value: str, *, name: str) -> Result[Secret, InvalidArgument]:
     >>> print(check_secret("sk ant", name="api_key").failure())
     api_key: contains whitespace or non-printable characters; copy the key again without spaces or line breaks
     """
+    given: object = value
+    if not isinstance(given, str):
+        return Failure(
+            InvalidArgument(path=name, problem=f"must be a string, got {type(given).__name__}")
+        )
     if not value:
         return Failure(InvalidArgument(path=name, problem="is empty; " + HOW_TO_SET_A_KEY))
     if not (value.isascii() and value.isprintable()) or any(c.isspace() for c in value):

@@ -9,6 +9,7 @@ for the API version in use and renders method, URL, headers and body bytes.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
@@ -36,6 +37,8 @@ MESSAGES_PATH: Final = "/v1/messages"
 _SECRET_HEADERS: Final = frozenset({"x-api-key", "authorization"})
 _FIELDS: Final = tuple(f.encode_name for f in msgspec.structs.fields(MessageRequest))
 _FIELD_SET: Final = frozenset(_FIELDS)
+_TOKEN: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP header name (RFC 9110 token)."""
 
 
 class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -133,7 +136,7 @@ def parse_message_request(
     if unknown is not None:
         return Failure(_unknown_field(str(unknown)))
     return convert(params, MessageRequest).alt(
-        lambda e: InvalidArgument(path=e.path, problem=e.problem)
+        lambda e: InvalidArgument(path=e.path or "request", problem=e.problem)
     )
 
 
@@ -157,7 +160,8 @@ def build_message_request(
 ) -> Result[HttpRequest, InvalidArgument]:
     """A validated ``POST /v1/messages`` for ``params``; ``stream`` asks for SSE."""
     return (
-        parse_message_request(params)
+        _check_extras(extra_body, extra_headers)
+        .bind(lambda _: parse_message_request(params))
         .bind(lambda request: _stream_flag(request, stream=stream))
         .bind(lambda request: validate(request, api_version=target.api_version))
         .bind(lambda request: _body(request, extra_body))
@@ -187,6 +191,39 @@ def _stream_flag(
     if stream and request.stream is not True:
         return Success(msgspec.structs.replace(request, stream=True))
     return Success(request)
+
+
+def _check_extras(
+    body: Mapping[str, object] | None, headers: Mapping[str, str] | None
+) -> Result[None, InvalidArgument]:
+    """``extra_body`` is a dict with string keys; ``extra_headers`` maps names to one-line strings."""
+    given_body: object = body
+    given_headers: object = headers
+    if given_body is not None and not (
+        isinstance(given_body, Mapping) and all(isinstance(k, str) for k in given_body)
+    ):
+        return Failure(InvalidArgument(path="extra_body", problem="must be a dict of field names"))
+    if given_headers is None:
+        return Success(None)
+    if not isinstance(given_headers, Mapping):
+        return Failure(
+            InvalidArgument(
+                path="extra_headers", problem="must be a dict of header names to values"
+            )
+        )
+    for name, value in given_headers.items():
+        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            return Failure(
+                InvalidArgument(path="extra_headers", problem=f"{name!r} is not a header name")
+            )
+        if not isinstance(value, str) or "\r" in value or "\n" in value:
+            return Failure(
+                InvalidArgument(
+                    path=f"extra_headers[{name!r}]",
+                    problem="must be a string on one line (no CR or LF)",
+                )
+            )
+    return Success(None)
 
 
 def _headers(target: Target, *, stream: bool, extra: Mapping[str, str] | None) -> Mapping[str, str]:

@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 import msgspec
 from returns.result import Failure, Result, Success
 
-from claude import __version__
+from claude._version import __version__
 from claude.pure.errors import InvalidArgument
 from claude.pure.validate import API_VERSIONS
 
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
+    "MAX_CONNECTIONS",
     "USER_AGENT",
     "Settings",
     "Timeouts",
@@ -31,6 +32,8 @@ __all__ = [
 DEFAULT_BASE_URL: Final = "https://api.anthropic.com"
 DEFAULT_API_VERSION: Final = "2023-06-01"
 USER_AGENT: Final = f"api-claude/{__version__}"
+MAX_CONNECTIONS: Final = 10_000
+"""Most connections one client may pool (urllib3 allocates its queue up front)."""
 
 
 class Timeouts(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,12 +72,28 @@ def is_loopback(host: str) -> bool:
 
 def check_base_url(url: str) -> Result[str, InvalidArgument]:
     """The base URL without a trailing slash, if it is https, or http to loopback."""
+    given: object = url
+    if not isinstance(given, str):
+        return Failure(
+            InvalidArgument(
+                path="base_url",
+                problem=f"must be a URL string like {DEFAULT_BASE_URL!r}, got {type(given).__name__}",
+            )
+        )
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
         _ = parts.port
     except ValueError as exc:
         return Failure(InvalidArgument(path="base_url", problem=f"{url!r} is not a URL ({exc})"))
+    if parts.username is not None or parts.password is not None:
+        return Failure(
+            InvalidArgument(
+                path="base_url",
+                problem="must not carry user:password@ (it would be printed and is never "
+                "sent); authenticate with the API key",
+            )
+        )
     if parts.scheme not in ("https", "http") or not host:
         return Failure(
             InvalidArgument(
@@ -99,6 +118,19 @@ def check_base_url(url: str) -> Result[str, InvalidArgument]:
 
 def check_settings(settings: Settings) -> Result[Settings, InvalidArgument]:
     """The settings with a normalised base URL, or the first field that is wrong."""
+    # Settings are built from caller input without type checks (msgspec constructors do none).
+    betas: object = settings.betas
+    timeouts: object = settings.timeouts
+    if not isinstance(betas, tuple) or not all(isinstance(b, str) for b in betas):
+        return Failure(
+            InvalidArgument(path="betas", problem="must be a list of beta names (strings)")
+        )
+    if not isinstance(timeouts, Timeouts):
+        return Failure(
+            InvalidArgument(
+                path="timeouts", problem="must be claude.Timeouts(connect=..., read=...)"
+            )
+        )
     if settings.api_version not in API_VERSIONS:
         return Failure(
             InvalidArgument(
@@ -116,17 +148,21 @@ def check_settings(settings: Settings) -> Result[Settings, InvalidArgument]:
             )
     t = settings.timeouts
     for name, value in (("connect", t.connect), ("read", t.read), ("idle", t.idle)):
-        if value is not None and not value > 0:
+        if value is None and name == "idle":
+            continue
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1e9:
             return Failure(
                 InvalidArgument(
-                    path=f"timeouts.{name}", problem=f"must be > 0 seconds, got {value}"
+                    path=f"timeouts.{name}",
+                    problem=f"must be a finite number of seconds > 0, got {value!r}",
                 )
             )
-    if settings.max_connections < 1:
+    count: object = settings.max_connections
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_CONNECTIONS:
         return Failure(
             InvalidArgument(
                 path="max_connections",
-                problem=f"must be at least 1, got {settings.max_connections}",
+                problem=f"must be a whole number from 1 to {MAX_CONNECTIONS}, got {count!r}",
             )
         )
     return check_base_url(settings.base_url).map(

@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar, cast
@@ -80,12 +80,13 @@ class Client:
         raw = Settings(
             base_url=base_url,
             api_version=api_version,
-            betas=tuple(betas),
+            betas=_betas(betas),
             timeouts=timeouts if timeouts is not None else Timeouts(),
             max_connections=max_connections,
         )
         checked: Result[Settings, ClaudeError] = check_settings(raw)
-        self.settings: Settings = checked.value_or(raw)
+        # An unusable client still needs sane sizes for its (idle) pool; it never sends.
+        self.settings: Settings = checked.value_or(Settings())
         self._target: Result[Target, ClaudeError] = checked.bind(
             lambda settings: _credentials(api_key, auth_token).bind(
                 lambda credentials: make_target(settings, credentials)
@@ -115,13 +116,17 @@ class Client:
         A missing or malformed key is not raised: the client answers every call with that
         Failure, whose message says how to set a key or use ``--local``.
         """
-        env = os.environ if env is None else env
-        api_key = env.get("ANTHROPIC_API_KEY", "").strip() or None
-        auth_token = env.get("ANTHROPIC_AUTH_TOKEN", "").strip() or None
+        source: object = os.environ if env is None else env
+
+        def read(name: str) -> str | None:
+            value = source.get(name) if isinstance(source, Mapping) else None
+            return value.strip() or None if isinstance(value, str) else None
+
+        api_key = read("ANTHROPIC_API_KEY")
         return cls(
             api_key=api_key,
-            auth_token=None if api_key else auth_token,
-            base_url=env.get("ANTHROPIC_BASE_URL", "").strip() or DEFAULT_BASE_URL,
+            auth_token=None if api_key else read("ANTHROPIC_AUTH_TOKEN"),
+            base_url=read("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL,
             api_version=api_version,
             betas=betas,
             timeouts=timeouts,
@@ -202,10 +207,10 @@ class Client:
         call's worker still finishes its exchange, so the connection goes back to the pool
         in a clean state.
         """
-        call = functools.partial(
-            self.send, request, extra_body=extra_body, extra_headers=extra_headers
-        )
-        return await self._in_worker(call)
+        built = self.build(request, extra_body=extra_body, extra_headers=extra_headers)
+        if isinstance(built, Failure):
+            return built
+        return await self._in_worker(functools.partial(self.perform, built.unwrap()))
 
     async def _in_worker(self, call: Callable[[], _T]) -> _T:
         """Run a blocking call in one of this client's worker threads."""
@@ -218,7 +223,9 @@ class Client:
         except RuntimeError:
             loop = None
         if loop is None:  # trio (or another anyio backend): anyio's threads under our limiter
-            return await anyio.to_thread.run_sync(call, limiter=self.limiter())
+            return await anyio.to_thread.run_sync(
+                call, limiter=self.limiter(), abandon_on_cancel=True
+            )
         return await loop.run_in_executor(self._workers(), call)
 
     def _workers(self) -> ThreadPoolExecutor:
@@ -468,6 +475,21 @@ class Client:
         )
 
 
+def _betas(value: object) -> tuple[str, ...]:
+    """The beta names as a tuple; one name given as a plain string is one name, not letters.
+
+    Anything else that is not an iterable of strings is passed on for ``check_settings`` to
+    name (its items are then not strings).
+    """
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable):
+        return cast("tuple[str, ...]", tuple(value))
+    return cast("tuple[str, ...]", (value,))
+
+
 def _credentials(api_key: str | None, auth_token: str | None) -> Result[Credentials, ClaudeError]:
     if api_key is not None:
         return check_secret(api_key, name="api key (ANTHROPIC_API_KEY)").map(
@@ -488,6 +510,7 @@ def default_client() -> Client:
     """The lazily made client from the environment that ``send()`` uses when given none."""
     global _default  # noqa: PLW0603 - the shell owns this one piece of process state
     with _default_lock:
-        if _default is None or _default.closed:
+        # Rebuilt while unusable, so setting ANTHROPIC_API_KEY later takes effect.
+        if _default is None or _default.closed or isinstance(_default.ready, Failure):
             _default = Client.from_env()
         return _default

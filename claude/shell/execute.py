@@ -130,6 +130,10 @@ def _plan(
         attempt_request = request
         if policies.failover is not None:
             chosen = policies.failover.select(context, u=sample())
+            if isinstance(chosen, Failure) and policies.retry is not None and context.tried:
+                # Retry decided to go on but every endpoint was tried once: a new pass over them.
+                context = AttemptContext()
+                chosen = policies.failover.select(context, u=sample())
             if isinstance(chosen, Failure):
                 if policies.breaker is not None:
                     policies.breaker.release(now=clock_now())
@@ -142,7 +146,14 @@ def _plan(
         # 4. send: exactly one HTTP call.
         number += 1
         started = clock_now()
-        outcome = yield _Send(attempt_request)
+        try:
+            outcome = yield _Send(attempt_request)
+        except GeneratorExit:
+            # The driver was interrupted mid-request (Ctrl-C, cancellation): the call ends with
+            # no verdict on the service, so only the breaker's slot (a half-open probe) is freed.
+            if policies.breaker is not None:
+                policies.breaker.release(now=clock_now())
+            raise
         assert outcome is not None
         error = outcome.failure() if isinstance(outcome, Failure) else None
         # 5. classify: breaker and endpoint health learn the outcome.
@@ -275,6 +286,8 @@ def execute(
                 reply = client.perform(action.request)
     except StopIteration as stop:
         outcome, record = _finished(stop)
+    finally:
+        plan.close()  # interrupted: the plan frees what it holds (see _plan)
     if observe is not None:
         observe(record)
     return outcome
@@ -306,26 +319,19 @@ async def aexecute(
     if isinstance(planned, Failure):
         return Failure(planned.failure())
     plan = planned.unwrap()
-    clock = client.clock
     reply: _Outcome | None = None
-    sending = False
     try:
         while True:
             action = plan.send(reply)
             if isinstance(action, _Sleep):
-                await clock.asleep(action.seconds)
+                await client.clock.asleep(action.seconds)
                 reply = None
             else:
-                sending = True
                 reply = await client._in_worker(functools.partial(client.perform, action.request))
-                sending = False
     except StopIteration as stop:
         outcome, record = _finished(stop)
-    except BaseException:
-        # Cancelled while a request was in flight: free the breaker's probe slot.
-        if sending and breaker is not None:
-            breaker.release(now=clock.monotonic())
-        raise
+    finally:
+        plan.close()  # cancelled: the plan frees what it holds (see _plan)
     if observe is not None:
         observe(record)
     return outcome

@@ -137,7 +137,10 @@ def map_exception(exc: BaseException, timeouts: Timeouts) -> ClaudeError:
         return InvalidArgument(path="base_url", problem=f"is not a usable URL ({exc})")
     if isinstance(exc, u3.HTTPError | OSError):
         return NetworkError(problem=_reason(exc))
-    return NetworkError(problem=f"unexpected {type(exc).__name__}: {exc}")
+    # Not a network failure: urllib3 refused what it was given. Not retryable, so say so plainly.
+    return InvalidArgument(
+        path="request", problem=f"could not be sent ({type(exc).__name__}: {exc})"
+    )
 
 
 def _reason(exc: BaseException) -> str:

@@ -36,7 +36,7 @@ http_requests = st.builds(
 
 def parse(command: str) -> tuple[str, str, list[str], str | None]:
     """Method, URL, ``-H`` values and body of a rendered command, read the way a shell would."""
-    words = [w for w in shlex.split(command) if w != "\n"]  # "\\\n" continues the line
+    words = shlex.split(command.replace(" \\\n  ", " "))  # join the continued lines first
     assert words[:2] == ["curl", "-X"]
     method, url, rest = words[2], words[3], words[4:]
     headers: list[str] = []

@@ -388,3 +388,43 @@ def test_a_stream_that_failed_after_content_is_not_retried(server: LocalServer) 
     error = final.failure()
     assert error.partial is not None
     assert server.request_count == 1 and clock.sleeps == []
+
+
+def test_retry_with_failover_makes_new_passes_over_the_endpoints(
+    server: LocalServer, mode: Mode
+) -> None:
+    """With one endpoint, retry is not capped by failover: a 529 then a 200 succeeds."""
+    client = fake_client(server)
+    server.inject(Fault(status=529))
+    failover = claude.FailoverPolicy(endpoints=[server.base_url])
+
+    def sync() -> Result[Message, ClaudeError]:
+        return client.execute_with_enterprise_features(HELLO, retry=POLICY, failover=failover)
+
+    async def asynchronous() -> Result[Message, ClaudeError]:
+        return await client.aexecute_with_enterprise_features(
+            HELLO, retry=POLICY, failover=failover
+        )
+
+    assert isinstance(run(mode, sync, asynchronous), Success)
+    assert server.request_count == 2
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_a_cancelled_half_open_probe_frees_the_breaker(server: LocalServer, backend: str) -> None:
+    """Cancelling the call that holds the half-open probe slot does not wedge the breaker."""
+    clock = FakeClock()
+    client = fake_client(server, clock)
+    breaker = CircuitBreaker(claude.BreakerPolicy(failure_threshold=1, open_for=5.0))
+    server.inject(Fault(status=500))
+    assert isinstance(client.execute_with_circuit_breaker(HELLO, breaker).failure(), ServerError)
+    clock.advance(5.0)
+    server.inject(Fault(delay=3.0))
+
+    async def main() -> None:
+        with anyio.move_on_after(0.2):
+            await client.aexecute_with_circuit_breaker(HELLO, breaker)
+
+    anyio.run(main, backend=backend)
+    assert breaker.state.probes == 0
+    assert isinstance(breaker.admit(now=clock.monotonic()), Success)
