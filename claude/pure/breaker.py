@@ -113,6 +113,15 @@ def counting(*kinds: type[ClaudeError]) -> Callable[[ClaudeError], bool]:
     return lambda error: isinstance(error, kinds)
 
 
+def _whole(value: object) -> bool:
+    """A whole number >= 1 (policies come from callers; msgspec constructors check no types)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 class BreakerPolicy(msgspec.Struct, frozen=True, kw_only=True):
     """When to open, how long to stay open, and how to test the service before closing again.
 
@@ -138,14 +147,17 @@ class BreakerPolicy(msgspec.Struct, frozen=True, kw_only=True):
             ("success_threshold", self.success_threshold),
             ("window", self.window),
         ):
-            if value < 1:
-                raise ValueError(f"BreakerPolicy.{name}: must be at least 1, not {value}")
-        if not 0.0 < self.open_for < math.inf:
+            if not _whole(value):
+                raise ValueError(
+                    f"BreakerPolicy.{name}: must be a whole number >= 1, not {value!r}"
+                )
+        if not _number(self.open_for) or not 0.0 < self.open_for < math.inf:
             raise ValueError(
                 "BreakerPolicy.open_for: must be a finite number of seconds > 0, "
                 f"not {self.open_for!r}"
             )
-        if self.failure_rate is not None and not 0.0 < self.failure_rate <= 1.0:
+        rate = self.failure_rate
+        if rate is not None and (not _number(rate) or not 0.0 < rate <= 1.0):
             raise ValueError(
                 "BreakerPolicy.failure_rate: must be a share in (0, 1] or None, "
                 f"not {self.failure_rate!r}"

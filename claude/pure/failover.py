@@ -147,11 +147,15 @@ def _strategy(strategy: object) -> Result[FailoverStrategy, InvalidArgument]:
         return _bad("strategy", f"unknown strategy {strategy!r}; use one of {names}")
 
 
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def _counts(max_attempts: int | None, unhealthy_after: int) -> Result[None, InvalidArgument]:
-    if max_attempts is not None and max_attempts < 1:
-        return _bad("max_attempts", f"must be at least 1 or None, not {max_attempts}")
-    if unhealthy_after < 1:
-        return _bad("unhealthy_after", f"must be at least 1, not {unhealthy_after}")
+    if max_attempts is not None and not _whole(max_attempts):
+        return _bad("max_attempts", f"must be a whole number >= 1 or None, not {max_attempts!r}")
+    if not _whole(unhealthy_after):
+        return _bad("unhealthy_after", f"must be a whole number >= 1, not {unhealthy_after!r}")
     return Success(None)
 
 

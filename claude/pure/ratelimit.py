@@ -82,7 +82,12 @@ Unit: TypeAlias = Literal["requests", "tokens"]
 
 
 def _positive(owner: str, field: str, value: float) -> None:
-    if not 0.0 < value < math.inf:
+    number: object = value
+    if (
+        not isinstance(number, int | float)
+        or isinstance(number, bool)
+        or not 0.0 < value < math.inf
+    ):
         raise ValueError(f"{owner}.{field}: must be a finite number > 0, not {value!r}")
 
 

@@ -103,6 +103,20 @@ class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
     jitter: float = 0.25
 
     def __post_init__(self) -> None:
+        numbers: tuple[tuple[str, object], ...] = (
+            ("max_attempts", self.max_attempts),
+            ("base_delay", self.base_delay),
+            ("max_delay", self.max_delay),
+            ("max_total", self.max_total),
+            ("multiplier", self.multiplier),
+            ("jitter", self.jitter),
+        )
+        for name, number in numbers:
+            if not isinstance(number, int | float) or isinstance(number, bool):
+                raise _invalid(name, f"must be a number, not {number!r}")
+        attempts: object = self.max_attempts
+        if not isinstance(attempts, int):
+            raise _invalid("max_attempts", f"must be a whole number, not {self.max_attempts!r}")
         if self.max_attempts < 1:
             raise _invalid(
                 "max_attempts", f"must be at least 1 (the first attempt), not {self.max_attempts}"
