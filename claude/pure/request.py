@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -26,6 +25,8 @@ from claude.pure.validate import validate
 from claude.pure.wire import MessageRequest
 
 __all__ = [
+    "MESSAGES_PATH",
+    "Headers",
     "HttpRequest",
     "Target",
     "build_message_request",
@@ -39,6 +40,41 @@ _FIELDS: Final = tuple(f.encode_name for f in msgspec.structs.fields(MessageRequ
 _FIELD_SET: Final = frozenset(_FIELDS)
 _TOKEN: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 """An HTTP header name (RFC 9110 token)."""
+
+
+class Headers(Mapping[str, str]):
+    """Request headers whose credentials never print: a read-only mapping whose repr masks
+    ``x-api-key`` and ``authorization``, which pickle and msgspec refuse to serialise.
+
+    Reading a header by name still gives its value: that is how the transport sends it.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def copy(self) -> dict[str, str]:
+        """A plain dict of the headers (urllib3 copies the headers it is given, then adds to them)."""
+        return dict(self._items)
+
+    def __repr__(self) -> str:
+        shown = {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.items()}
+        return f"Headers({shown})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> str:
+        raise TypeError("request headers hold a credential and cannot be pickled")
 
 
 class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -105,7 +141,7 @@ def make_target(settings: Settings, credentials: Credentials) -> Result[Target, 
         Target(
             base_url=settings.base_url,
             api_version=settings.api_version,
-            headers=MappingProxyType(headers),
+            headers=Headers(headers),
             origin=_origin(settings.base_url),
         )
     )
@@ -234,7 +270,7 @@ def _headers(target: Target, *, stream: bool, extra: Mapping[str, str] | None) -
         headers["accept"] = "text/event-stream"
     if extra:
         headers.update({k.lower(): v for k, v in extra.items()})
-    return headers
+    return Headers(headers)
 
 
 def _body(

@@ -18,7 +18,14 @@ from claude.pure.errors import ApiError, ClaudeError, MalformedResponse, api_err
 from claude.pure.headers import Headers, parse_rate_limits, parse_retry_hint, request_id
 from claude.pure.wire import Message
 
-__all__ = ["BODY_START", "decode_error", "decode_json_reply", "decode_response", "error_event"]
+__all__ = [
+    "BODY_START",
+    "body_start",
+    "decode_error",
+    "decode_json_reply",
+    "decode_response",
+    "error_event",
+]
 
 BODY_START: Final = 200
 """How many bytes of an unreadable body an error keeps."""

@@ -46,6 +46,7 @@ __all__ = [
     "IMAGE_MEDIA_TYPES",
     "MAX_CACHE_BREAKPOINTS",
     "MAX_TOOLS",
+    "MIN_THINKING_BUDGET",
     "problems",
     "validate",
 ]

@@ -32,6 +32,9 @@ def probe(
     pool: urllib3.PoolManager, base_url: str, policy: HealthCheckPolicy, clock: Clock
 ) -> HealthReport:
     """One probe of ``base_url``: no answer at all is Unhealthy, never an exception."""
+    given: object = base_url
+    if not isinstance(given, str):
+        return HealthReport(url=repr(given), health=classify_probe(None, 0.0, policy))
     checked = check_base_url(base_url)
     url = checked.value_or(base_url)
     request = probe_request(policy, url)
@@ -66,7 +69,13 @@ async def acheck_health(
     *,
     limiter: anyio.CapacityLimiter | None = None,
 ) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
-    """Probe every endpoint concurrently; the reports in input order and their aggregate."""
+    """Probe every endpoint concurrently; the reports in input order and their aggregate.
+
+    One URL given as a plain string is one endpoint; an item that is not a string is reported
+    Unhealthy (it cannot be probed), not raised.
+    """
+    if isinstance(endpoints, str):
+        endpoints = [endpoints]
     reports: list[HealthReport | None] = [None] * len(endpoints)
 
     async def one(i: int, url: str) -> None:
@@ -87,5 +96,6 @@ def check_health(
     policy: HealthCheckPolicy,
     clock: Clock,
 ) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
-    """``acheck_health`` from sync code: runs its own short event loop."""
+    """``acheck_health`` from sync code: runs its own short event loop, so call it from
+    code that is not already inside one (there, await ``acheck_health``)."""
     return anyio.run(acheck_health, pool, endpoints, policy, clock)
