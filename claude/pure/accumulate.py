@@ -35,6 +35,10 @@ anyway); a delta or stop for a block that never started, or that already stopped
 ``content_block_stop`` (the SDK keeps a partial parse of incomplete JSON and raises on invalid
 JSON). ``message_stop`` closes blocks still open, as their ``content_block_stop`` would.
 
+``fold_all(state, events)`` is ``fold`` over a batch (one read's worth) with the same answer and
+one ``Result``: a run of deltas for the open block appends to a list that is joined into one
+piece when the run ends, instead of building a new state per delta.
+
 Linear time, stated as the invariant the property tests check: each ``fold`` does O(1) work plus
 the length of the piece it brings, except ``content_block_stop``, which joins (and for tool
 input parses) the block's pieces exactly once. Pieces are persistent cons chains
@@ -47,10 +51,12 @@ counts that work (one per event, plus characters added, plus characters joined),
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final, TypeAlias, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
+from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from claude.pure.errors import ClaudeError, MalformedStream, StreamTruncated
@@ -64,6 +70,7 @@ from claude.pure.events import (
     MessageDeltaEvent,
     MessageStartEvent,
     MessageStopEvent,
+    PingEvent,
     SignatureDelta,
     StreamEvent,
     TextDelta,
@@ -82,7 +89,15 @@ from claude.pure.wire import (
     Usage,
 )
 
-__all__ = ["MessageFold", "final_message", "fold", "partial_message", "start", "text_of"]
+__all__ = [
+    "MessageFold",
+    "final_message",
+    "fold",
+    "fold_all",
+    "partial_message",
+    "start",
+    "text_of",
+]
 
 _T = TypeVar("_T")
 _U = TypeVar("_U")
@@ -207,6 +222,50 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
     return _malformed(state, "a second message_start")  # the SDK ignores it
 
 
+def fold_all(state: MessageFold, events: Iterable[StreamEvent]) -> Result[MessageFold, ClaudeError]:
+    """``fold`` over ``events`` in order, with one ``Result`` per batch instead of one per event.
+
+    The answer is the one ``fold`` gives event by event: the same final message, ``work`` and
+    ``stopped``, or the same first failure (its ``partial`` the message as of the failing event).
+    A run of deltas for the open block (a stream is mostly that) is gathered in a list and joined
+    into one piece of the block when the run ends (at an event other than such a delta or a ping,
+    or at the end of the batch), so a delta costs an append, not a new ``_Block``,
+    ``MessageFold`` and ``Result``. Each
+    character is then copied once by that join and once at ``content_block_stop``: the "added"
+    and "joined" units that ``fold`` already counts in ``work``, so the count is the same too.
+    """
+    pieces: list[str] = []
+    append = pieces.append
+    index, kind = _open_block(state)
+    for event in events:
+        if type(event) is ContentBlockDeltaEvent and event.index == index:
+            delta = event.delta
+            if type(delta) is TextDelta:
+                if kind is TextDelta:
+                    append(delta.text)
+                    continue
+            elif type(delta) is InputJsonDelta:
+                if kind is InputJsonDelta:
+                    append(delta.partial_json)
+                    continue
+            elif type(delta) is ThinkingDelta and kind is ThinkingDelta:
+                append(delta.thinking)
+                continue
+        elif type(event) is PingEvent:
+            continue  # ``fold`` gives back the very same state
+        if pieces:
+            state = _with_run(state, pieces)
+            pieces.clear()
+        folded = fold(state, event)
+        if not is_successful(folded):
+            return folded
+        state = folded.unwrap()
+        index, kind = _open_block(state)
+    if pieces:
+        state = _with_run(state, pieces)
+    return Success(state)
+
+
 def final_message(state: MessageFold) -> Result[Message, ClaudeError]:
     """The complete message after ``message_stop``; else ``StreamTruncated`` with the partial one."""
     if state.message is None:
@@ -290,6 +349,38 @@ def _delta(state: MessageFold, event: ContentBlockDeltaEvent) -> Result[MessageF
     size = len(piece)
     new = _Block(block, (acc.pieces, piece), acc.size + size, acc.citations, acc.signature)
     return Success(_put(state, index, new, 1 + size))
+
+
+def _open_block(
+    state: MessageFold,
+) -> tuple[int, type[TextDelta | InputJsonDelta | ThinkingDelta]] | tuple[None, None]:
+    """The index of the block a delta can extend in ``fold_all``'s fast path, and the delta type
+    that extends it; ``(None, None)`` when no block is open (``_delta`` would refuse or ignore)."""
+    last = state.last
+    if last is None or last.stopped or state.stopped:
+        return None, None
+    block = last.block
+    if isinstance(block, TextBlock):
+        return state.count - 1, TextDelta
+    if isinstance(block, ToolUseBlock | ServerToolUseBlock):
+        return state.count - 1, InputJsonDelta
+    if isinstance(block, ThinkingBlock):
+        return state.count - 1, ThinkingDelta
+    return None, None
+
+
+def _with_run(state: MessageFold, pieces: list[str]) -> MessageFold:
+    """``state`` after a run of deltas (``pieces``) for its open block, as one joined piece.
+
+    ``work`` grows as ``_delta`` would have made it grow: one per delta plus its characters.
+    """
+    acc = state.last
+    assert acc is not None  # _open_block found it open
+    joined = "".join(pieces)
+    size = len(joined)
+    block = _Block(acc.block, (acc.pieces, joined), acc.size + size, acc.citations, acc.signature)
+    work = state.work + len(pieces) + size
+    return MessageFold(state.message, state.earlier, block, state.count, state.stopped, work)
 
 
 def _stop(state: MessageFold, index: int) -> Result[MessageFold, ClaudeError]:

@@ -1,7 +1,9 @@
-"""API keys and tokens: checked before any I/O, and impossible to print by accident.
+"""API keys and tokens: checked before any I/O, and kept out of reprs, logs and errors.
 
-A ``Secret`` has no ``__str__`` worth logging: its repr is redacted, msgspec refuses to encode it,
-and the only way to the value is ``reveal()``, called in exactly one place (header building).
+A ``Secret`` has no ``__str__`` worth logging: its repr is redacted, msgspec and pickle refuse
+it, and the only way to the value is ``reveal()``, called in exactly one place (header
+building). From there the value lives in ``claude.pure.request.Headers``, which masks it the
+same way; code that deliberately reads a header by name still gets it, as the transport must.
 """
 
 from __future__ import annotations

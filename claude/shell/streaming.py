@@ -30,11 +30,12 @@ import anyio
 import anyio.to_thread
 import msgspec
 import urllib3
+from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from claude.pure import accumulate, retry, sse
 from claude.pure.errors import ClaudeError, MalformedResponse, StreamTruncated, Timeout
-from claude.pure.events import PingEvent, StreamEvent, decode_event
+from claude.pure.events import PingEvent, StreamEvent, decode_event, decode_events
 from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
 from claude.pure.response import body_start, decode_error
@@ -155,7 +156,7 @@ class _StreamCore:
             error = transport.map_exception(exc, self._timeouts)
             if self.cancelled:
                 error = StreamTruncated(problem="the caller cancelled the stream")
-            elif isinstance(error, Timeout) and self._idle_expired():
+            elif isinstance(error, Timeout) and self._idle_expired(self._clock.monotonic()):
                 error = Timeout(phase="idle", seconds=self._timeouts.idle)
             self._finish_with(error)
             return ()
@@ -167,6 +168,28 @@ class _StreamCore:
             self.close()
             return ()
         self._parser, raw_events = sse.feed(self._parser, chunk)
+        # The whole read at once: one decode, one fold and one clock reading per read, not per
+        # event. A batch that ends the stream is replayed one event at a time (below), which
+        # yields exactly the events before the failure and keeps the fold as of it.
+        decoded = decode_events(raw_events)
+        if is_successful(decoded):
+            events = decoded.unwrap()
+            folded = accumulate.fold_all(self._fold, events)
+            if is_successful(folded):
+                self._fold = folded.unwrap()
+                now = self._clock.monotonic()
+                for event in events:
+                    if not isinstance(event, PingEvent):  # pings are no progress
+                        self._last_progress = now
+                        break
+                if self._idle_expired(now):
+                    self._finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
+                return events
+        return self._pull_one_by_one(raw_events)
+
+    def _pull_one_by_one(self, raw_events: tuple[sse.SseEvent, ...]) -> tuple[StreamEvent, ...]:
+        """Decode and fold a batch event by event: the events up to the one that ends the stream
+        (a fold failure's event included, a decode failure's not) and the fold just before it."""
         events: list[StreamEvent] = []
         for raw in raw_events:
             decoded = decode_event(raw)
@@ -182,13 +205,13 @@ class _StreamCore:
             self._fold = folded.unwrap()
             if not isinstance(event, PingEvent):
                 self._last_progress = self._clock.monotonic()
-        if self._idle_expired():
+        if self._idle_expired(self._clock.monotonic()):
             self._finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
         return tuple(events)
 
-    def _idle_expired(self) -> bool:
+    def _idle_expired(self, now: float) -> bool:
         idle = self._timeouts.idle
-        return idle is not None and self._clock.monotonic() - self._last_progress >= idle
+        return idle is not None and now - self._last_progress >= idle
 
     def _arm_read_timeout(self, response: urllib3.BaseHTTPResponse) -> None:
         """Let one read wait no longer than the read timeout or what is left of the idle one."""

@@ -14,6 +14,7 @@ plain ``==`` against ``msgspec.to_builtins`` of our message.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import warnings
 from collections.abc import Iterator, Sequence
@@ -24,13 +25,21 @@ import anthropic
 import httpx2
 import msgspec
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from returns.result import Failure, Success
+from returns.result import Failure, Result, Success
 
 from claude.pure import accumulate
-from claude.pure.accumulate import MessageFold, final_message, fold, partial_message, start, text_of
+from claude.pure.accumulate import (
+    MessageFold,
+    final_message,
+    fold,
+    fold_all,
+    partial_message,
+    start,
+    text_of,
+)
 from claude.pure.errors import (
     ApiError,
     ClaudeError,
@@ -761,6 +770,121 @@ def test_long_text_is_linear() -> None:
     assert state.work <= (n + 3) + 2 * (2 * n)
     message = partial_message(state)
     assert message is not None and message.text == "ab" * n
+
+
+# --- a batch at once: fold_all is fold event by event --------------------------------------------
+
+
+def fold_each(
+    state: MessageFold, events: Sequence[StreamEvent]
+) -> Result[MessageFold, ClaudeError]:
+    """``fold`` one event at a time: the last state, or the first failure."""
+    for event in events:
+        folded = fold(state, event)
+        if isinstance(folded, Failure):
+            return folded
+        state = folded.unwrap()
+    return Success(state)
+
+
+def fold_batches(
+    events: Sequence[StreamEvent], cuts: Sequence[int]
+) -> Result[MessageFold, ClaudeError]:
+    """``fold_all`` over ``events`` cut into batches at ``cuts``, stopping at the first failure."""
+    state = start()
+    bounds = [0, *sorted(min(c, len(events)) for c in cuts), len(events)]
+    for a, b in itertools.pairwise(bounds):
+        folded = fold_all(state, events[a:b])
+        if isinstance(folded, Failure):
+            return folded
+        state = folded.unwrap()
+    return Success(state)
+
+
+def assert_same(
+    got: Result[MessageFold, ClaudeError], expected: Result[MessageFold, ClaudeError]
+) -> None:
+    """Both the same failure, or states that give the same messages and counts."""
+    if isinstance(expected, Failure):
+        assert isinstance(got, Failure)
+        assert got.failure() == expected.failure()
+        return
+    assert isinstance(got, Success)
+    ours, theirs = got.unwrap(), expected.unwrap()
+    assert partial_message(ours) == partial_message(theirs)
+    assert final_message(ours) == final_message(theirs)
+    assert (ours.work, ours.stopped, ours.count) == (theirs.work, theirs.stopped, theirs.count)
+
+
+cut_lists = st.lists(st.integers(0, 40), max_size=6)
+
+
+_OPENED: list[StreamEvent] = [
+    MessageStartEvent(message=MESSAGE),
+    ContentBlockStartEvent(index=0, content_block=TextBlock(text="")),
+    ContentBlockDeltaEvent(index=0, delta=TextDelta(text="a")),
+]
+_LATE = ContentBlockDeltaEvent(index=0, delta=TextDelta(text="late"))
+
+
+@given(st.lists(any_events, max_size=30), cut_lists)
+@example([*_OPENED, ContentBlockStopEvent(index=0), _LATE], [])  # a delta after its block stopped
+@example([*_OPENED, MessageStopEvent(), _LATE], [])  # a delta after message_stop
+@example([*_OPENED, PingEvent(), _LATE, ContentBlockStopEvent(index=0)], [3])
+def test_fold_all_is_fold_on_any_events(events: list[StreamEvent], cuts: list[int]) -> None:
+    """In any order and any batches, fold_all reaches fold's state or fold's first failure."""
+    assert_same(fold_batches(events, cuts), fold_each(start(), events))
+
+
+def decode_all(frames: Sequence[Frame]) -> list[StreamEvent]:
+    return [decode_event(SseEvent(name, data)).unwrap() for name, data in frames]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fold_all_is_fold_on_streams(data: st.DataObject) -> None:
+    """Generated streams, cut short or broken by an error event or noise, folded in any batches,
+    end as fold ends them: the same message and work, or the same error with the same partial."""
+    frames = data.draw(streams())
+    at = data.draw(st.integers(0, len(frames)))
+    extra = data.draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    frame({"type": "ping"}),
+                    frame({"type": "error", "error": {"type": "overloaded_error", "message": "o"}}),
+                    delta(0, X),
+                    block_stop(0),
+                    MESSAGE_STOP,
+                    TEXT_START,
+                ]
+            ),
+            max_size=2,
+        )
+    )
+    events = decode_all([*frames[:at], *extra, *frames[at:]])
+    cut = data.draw(st.integers(0, len(events)))
+    events = events[:cut]
+    cuts = data.draw(st.lists(st.integers(0, len(events)), max_size=6))
+    assert_same(fold_batches(events, cuts), fold_each(start(), events))
+
+
+def test_fold_all_joins_a_run_of_deltas_once() -> None:
+    """A batch of text deltas adds one piece to its block, with fold's work count."""
+    opened = fold_each(
+        start(),
+        [
+            MessageStartEvent(message=MESSAGE),
+            ContentBlockStartEvent(index=0, content_block=TextBlock(text="")),
+        ],
+    ).unwrap()
+    batch = [ContentBlockDeltaEvent(index=0, delta=TextDelta(text="ab"))] * 1000
+    state = fold_all(fold_all(opened, batch).unwrap(), [PingEvent(), *batch]).unwrap()
+    assert state.last is not None and state.last.pieces is not None
+    assert state.last.pieces[0] is not None and state.last.pieces[0][0] is None  # two pieces
+    assert state.work == fold_each(opened, batch * 2).unwrap().work
+    message = partial_message(state)
+    assert message is not None and message.text == "ab" * 2000
 
 
 # --- a model-based check ------------------------------------------------------------------------

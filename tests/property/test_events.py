@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from returns.pipeline import is_successful
-from returns.result import Failure
+from returns.result import Failure, Result, Success
 
 from claude.pure import events
 from claude.pure.errors import MalformedStream
@@ -29,6 +29,7 @@ from claude.pure.events import (
     UnknownDelta,
     UnknownEvent,
     decode_event,
+    decode_events,
 )
 from claude.pure.sse import SseEvent
 from claude.pure.wire import TextBlock
@@ -39,6 +40,7 @@ from tests.property.stream_strategies import (
     render,
     streams,
     text,
+    text_delta,
 )
 
 KNOWN = (
@@ -326,3 +328,59 @@ def test_typed_events_carry_typed_parts() -> None:
     assert isinstance(end, MessageDeltaEvent)
     assert end.delta.stop_reason == "end_turn" and end.delta.stop_details is msgspec.UNSET
     assert end.usage.output_tokens == 9 and end.usage.input_tokens is msgspec.UNSET
+
+
+# --- a batch at once ----------------------------------------------------------------------------
+
+batch_events = st.one_of(
+    known_frames().map(lambda f: SseEvent(*f)),
+    known_frames().map(lambda f: SseEvent(*f)),
+    known_frames().map(lambda f: SseEvent("error", f[1])),  # the name overrides the data
+    st.builds(
+        SseEvent,
+        event=st.sampled_from([*KNOWN, "future_event", "message"]),
+        data=st.one_of(text, json_values.map(json.dumps), st.just('{"type": "ping", "x": 1}')),
+    ),
+)
+
+
+def one_by_one(batch: list[SseEvent]) -> Result[tuple[StreamEvent, ...], MalformedStream]:
+    """``decode_event`` over ``batch``: every event, or the first failure."""
+    out: list[StreamEvent] = []
+    for sse in batch:
+        result = decode_event(sse)
+        if isinstance(result, Failure):
+            return Failure(result.failure())
+        out.append(result.unwrap())
+    return Success(tuple(out))
+
+
+@settings(max_examples=300)
+@given(st.lists(batch_events, max_size=8))
+def test_a_batch_decodes_as_its_events_one_by_one(batch: list[SseEvent]) -> None:
+    """decode_events gives decode_event's events in order, or its first failure."""
+    got, expected = decode_events(batch), one_by_one(batch)
+    assert type(got) is type(expected)
+    if isinstance(expected, Failure):
+        assert got.failure() == expected.failure()
+    else:
+        assert got.unwrap() == expected.unwrap()
+        assert list(map(type, got.unwrap())) == list(map(type, expected.unwrap()))
+
+
+@given(st.lists(text, max_size=20))
+def test_a_batch_of_deltas_takes_one_native_pass(pieces: list[str]) -> None:
+    """A batch of text deltas decodes without calling decode_event or the lenient path."""
+    batch = [
+        SseEvent(
+            "content_block_delta",
+            render({"type": "content_block_delta", "index": 0, "delta": text_delta(p)}),
+        )
+        for p in pieces
+    ]
+    with (
+        mock.patch.object(events, "decode_event", side_effect=AssertionError("one by one")),
+        mock.patch.object(events, "_lenient", side_effect=AssertionError("slow path")),
+    ):
+        got = decode_events(batch).unwrap()
+    assert got == tuple(ContentBlockDeltaEvent(index=0, delta=TextDelta(text=p)) for p in pieces)

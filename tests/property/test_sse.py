@@ -9,9 +9,10 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from claude.pure import sse
 from claude.pure.sse import SseEvent, SseIncomplete, SseState, feed, finish, parse, render
 
 EXAMPLES = Path(__file__).parents[3] / "shared" / "sse-examples"
@@ -64,6 +65,42 @@ events = st.builds(
     id=st.none() | line_text.map(lambda s: s.replace("\0", "")),
     retry=st.none() | st.integers(min_value=0, max_value=10**30),
 )
+
+
+# The API's own frame, ``event: NAME\ndata: DATA\n\n`` (what the fast path reads), with names and
+# data drawn to sit on its edges: empty names, colons, spaces, tricky characters, invalid UTF-8.
+api_names = st.sampled_from(
+    [b"content_block_delta", b"ping", b"", b" x", b"a:b", b"a\rb", "é".encode(), b"\xff"]
+)
+api_data = st.sampled_from(
+    [
+        b'{"type":"ping"}',
+        b"",
+        b" ",
+        b"data: x",
+        b":",
+        b"x\ry",
+        b"\x00",
+        TRICKY.encode(),
+        b"\xe2\x82",
+    ]
+)
+FRAME = b'event: content_block_delta\ndata: {"index":0}\n\n'
+api_frames = st.builds(lambda n, d: b"event: " + n + b"\ndata: " + d + b"\n\n", api_names, api_data)
+# Whole lines that, between frames, change what the frames mean or how they line up.
+api_lines = st.sampled_from(
+    [b"id: 7\n", b"id\n", b": comment\n", b"retry: 5\n", b"data: x\n", b"event: y\n", b"\n"]
+)
+# Runs of API frames with noise between them: whole lines, a frame that lacks its blank line,
+# and any token (a CR, a BOM, a cut UTF-8 sequence, ...).
+api_bytes = st.lists(
+    api_frames
+    | api_frames
+    | api_lines
+    | api_frames.map(lambda f: f[:-1])
+    | st.sampled_from(TOKENS),
+    max_size=30,
+).map(b"".join)
 
 
 def split(data: bytes, cuts: Sequence[int]) -> list[bytes]:
@@ -159,6 +196,79 @@ def test_any_chunking_gives_the_same_events_and_report(case: tuple[bytes, list[b
     whole, chunks = case
     got, incomplete, _ = feed_all(chunks)
     assert (got, incomplete) == parse(whole)
+
+
+@settings(max_examples=300)
+@given(api_bytes)
+def test_api_framed_runs_agree_with_the_standard(whole: bytes) -> None:
+    """Runs of API-framed events among noise parse as the naive WHATWG transcription reads them."""
+    assert parse(whole) == reference(whole)
+
+
+@settings(max_examples=300)
+@given(chunked(api_bytes))
+@example((b"id: 7\n\n" + FRAME * 4, [b"id: 7\n\n" + FRAME * 3, FRAME]))  # the id outlives a run
+@example((b"data: p\n" + FRAME * 2, [b"data: p\n", FRAME * 2]))  # a run can't start mid-event
+@example((b"a\r" + FRAME * 3, [b"a\r", b"\n" + FRAME * 3]))  # nor in the middle of a CRLF
+@example((BOM + FRAME * 3, [BOM, FRAME * 3]))  # nor before a BOM
+def test_api_framed_runs_in_any_chunking_give_the_same_events(
+    case: tuple[bytes, list[bytes]],
+) -> None:
+    """Any split of API-framed runs gives the events of parse(), wherever the fast path starts."""
+    whole, chunks = case
+    got, incomplete, state = feed_all(chunks)
+    assert (got, incomplete) == parse(whole)
+    assert state.work <= 4 * (len(whole) + len(chunks))
+
+
+# Runs of events as the fast path sees them (the last blank line cut off): triples of lines that
+# are mostly the API frame (event, data, blank), a line now and then swapped for a near miss.
+_misses = st.sampled_from(
+    ["event: ", "event:b", "data:", "data: x", "", "id: 7", "retry: 5", ": c", "x", "event: a"]
+)
+
+
+def _mostly(*good: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(good) | st.sampled_from(good) | st.sampled_from(good) | _misses
+
+
+near_lines = st.lists(
+    st.tuples(_mostly("event: a", "event: é"), _mostly("data: {}", "data: "), _mostly("")),
+    min_size=1,
+    max_size=5,
+).map(lambda triples: "\n".join([line for triple in triples for line in triple][:-1]))
+
+
+@settings(max_examples=500)
+@given(near_lines, st.none() | st.just("7"))
+def test_the_fast_path_reads_what_the_line_parser_reads(text: str, last_id: str | None) -> None:
+    """Whole events in the API frame read as the line parser reads them; the rest are refused."""
+    assume("\r" not in text)  # feed never hands the fast path a CR
+    fast = sse._api_events(text, last_id)
+    if fast is not None:
+        state = SseState(at_start=False, last_id=last_id)
+        assert tuple(fast) == sse._feed_lines(state, (text + "\n\n").encode())[1]
+
+
+def test_the_api_framing_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the head and the tail of a chunk of API frames reach the line parser."""
+    seen: list[int] = []
+    real = sse._feed_lines
+
+    def counting(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent, ...]]:
+        seen.append(len(chunk))
+        return real(state, chunk)
+
+    monkeypatch.setattr(sse, "_feed_lines", counting)
+    one = b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0}\n\n'
+    wire = BOM + one * 1000
+    cut = len(wire) // 2 + 5
+    got, incomplete, _ = feed_all([wire[:cut], wire[cut:]])
+    assert incomplete is None
+    assert (
+        got == (SseEvent("content_block_delta", '{"type":"content_block_delta","index":0}'),) * 1000
+    )
+    assert sum(seen) <= 3 * len(one) + len(BOM)
 
 
 @given(sse_bytes, st.data())
