@@ -20,6 +20,7 @@ is stalled.
 
 from __future__ import annotations
 
+import functools
 import socket
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -133,9 +134,20 @@ class _StreamCore:
         if response is not None:
             response.shutdown()
 
-    def failed_at_open(self) -> ClaudeError | None:
-        """The error if the stream failed before any event arrived (the retryable case)."""
-        return self._error if self._done and self._error is not None else None
+    def begin(self, *, until_content: bool) -> tuple[StreamEvent, ...]:
+        """Open; with ``until_content``, also read until ``message_start`` (or the end), so a
+        failure before any content is known here. Returns the events read so far."""
+        self.open()
+        events: list[StreamEvent] = []
+        while until_content and not self._done and accumulate.partial_message(self._fold) is None:
+            events.extend(self.pull())
+        return tuple(events)
+
+    def failed_before_content(self) -> ClaudeError | None:
+        """The error if the stream ended before any content arrived (the retryable case)."""
+        if self._done and self._error is not None and self._error.partial is None:
+            return self._error
+        return None
 
     # -- reading --------------------------------------------------------------------------
 
@@ -259,6 +271,20 @@ class _StreamCore:
         return final
 
 
+def _next_try(
+    core: _StreamCore, state: retry.RetryState, policy: RetryPolicy, clock: Clock
+) -> RetryAfter | None:
+    """Whether to open the stream again: only if it failed before any content and the retry
+    policy says so (once content has arrived the caller gets the error with the partial)."""
+    error = core.failed_before_content()
+    if error is None:
+        return None
+    decision = retry.decide(
+        state, error, policy=policy, now=clock.monotonic(), wall_now=clock.wall(), u=clock.sample()
+    )
+    return decision if isinstance(decision, RetryAfter) else None
+
+
 def _socket_of(response: urllib3.BaseHTTPResponse) -> socket.socket | None:
     connection = getattr(response, "connection", None)
     sock = getattr(connection, "sock", None)
@@ -306,6 +332,7 @@ class MessageStream(_StreamInfo):
         self._retry = retry
         self._core = self._new_core()
         self._opened = False
+        self._pending: deque[StreamEvent] = deque()
 
     def _new_core(self) -> _StreamCore:
         return _StreamCore(
@@ -334,30 +361,22 @@ class MessageStream(_StreamInfo):
         if isinstance(self._built, Failure):
             self._core._finish_with(self._built.failure())
             return
-        self._core.open()
-        if self._retry is None:
+        policy = self._retry
+        self._pending.extend(self._core.begin(until_content=policy is not None))
+        if policy is None:
             return
-        # Retried only while nothing has arrived: a failure at open (connect, error status).
         clock = self._client.clock
         state = retry.start(now=clock.monotonic())
-        while (error := self._core.failed_at_open()) is not None:
-            decision = retry.decide(
-                state,
-                error,
-                policy=self._retry,
-                now=clock.monotonic(),
-                wall_now=clock.wall(),
-                u=clock.sample(),
-            )
-            if not isinstance(decision, RetryAfter):
-                return
-            state = decision.state
-            clock.sleep(decision.delay)
+        while (step := _next_try(self._core, state, policy, clock)) is not None:
+            state = step.state
+            clock.sleep(step.delay)
             self._core = self._new_core()
-            self._core.open()
+            self._pending = deque(self._core.begin(until_content=True))
 
     def __iter__(self) -> Iterator[StreamEvent]:
         self._open()
+        while self._pending:
+            yield self._pending.popleft()
         while not self._core.done:
             yield from self._core.pull()
 
@@ -370,8 +389,10 @@ class MessageStream(_StreamInfo):
 
     def final_message(self) -> Result[Message, ClaudeError]:
         """Read whatever is left, then the folded message or the failure with the partial one."""
-        for _ in self:
-            pass
+        self._open()
+        self._pending.clear()
+        while not self._core.done:
+            self._core.pull()
         return self._core.final_message()
 
     def close(self) -> None:
@@ -431,26 +452,23 @@ class AsyncMessageStream(_StreamInfo):
         if isinstance(self._built, Failure):
             self._core._finish_with(self._built.failure())
             return
-        await self._in_thread(self._core.open)
-        if self._retry is None:
+        policy = self._retry
+        self._pending.extend(
+            await self._in_thread(
+                functools.partial(self._core.begin, until_content=policy is not None)
+            )
+        )
+        if policy is None:
             return
         clock = self._client.clock
         state = retry.start(now=clock.monotonic())
-        while (error := self._core.failed_at_open()) is not None:
-            decision = retry.decide(
-                state,
-                error,
-                policy=self._retry,
-                now=clock.monotonic(),
-                wall_now=clock.wall(),
-                u=clock.sample(),
-            )
-            if not isinstance(decision, RetryAfter):
-                return
-            state = decision.state
-            await clock.asleep(decision.delay)
+        while (step := _next_try(self._core, state, policy, clock)) is not None:
+            state = step.state
+            await clock.asleep(step.delay)
             self._core = self._new_core()
-            await self._in_thread(self._core.open)
+            self._pending = deque(
+                await self._in_thread(functools.partial(self._core.begin, until_content=True))
+            )
 
     async def _in_thread(self, call: Callable[[], _R]) -> _R:
         try:
@@ -478,8 +496,10 @@ class AsyncMessageStream(_StreamInfo):
 
     async def final_message(self) -> Result[Message, ClaudeError]:
         """Read whatever is left, then the folded message or the failure with the partial one."""
-        async for _ in self:
-            pass
+        await self._open()
+        self._pending.clear()
+        while not self._core.done:
+            await self._in_thread(self._core.pull)
         return self._core.final_message()
 
     async def aclose(self) -> None:

@@ -428,3 +428,28 @@ def test_a_cancelled_half_open_probe_frees_the_breaker(server: LocalServer, back
     anyio.run(main, backend=backend)
     assert breaker.state.probes == 0
     assert isinstance(breaker.admit(now=clock.monotonic()), Success)
+
+
+@pytest.mark.parametrize("fault", [Fault(error_after=0), Fault(cut_after=0)])
+def test_a_stream_that_fails_in_its_body_before_any_content_is_retried(
+    server: LocalServer, mode: Mode, fault: Fault
+) -> None:
+    """An HTTP 200 whose body is an error event or nothing at all counts as "before the first
+    event": the stream is opened again and the second attempt streams the reply."""
+    clock = FakeClock()
+    client = fake_client(server, clock)
+    server.inject(fault)
+    if mode == "sync":
+        with client.stream_with_retries(HELLO, POLICY) as events:
+            texts = list(events.text_stream())
+            final = events.final_message()
+    else:
+
+        async def main() -> tuple[list[str], Result[Message, ClaudeError]]:
+            async with client.astream_with_retries(HELLO, POLICY) as events:
+                texts = [text async for text in events.text_stream()]
+                return texts, await events.final_message()
+
+        texts, final = anyio.run(main, backend=mode)
+    assert final.unwrap().text == "Hello! You said: hi" == "".join(texts)
+    assert server.request_count == 2 and len(clock.sleeps) == 1
