@@ -44,7 +44,7 @@ from claude.pure.settings import (
 from claude.pure.wire import Message, MessageRequest
 from claude.shell import health, transport
 from claude.shell.clock import SYSTEM_CLOCK, Clock
-from claude.shell.execute import Observer, aexecute, execute
+from claude.shell.execute import Observer, Policies, aexecute, execute
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
 from claude.shell.streaming import AsyncMessageStream, MessageStream
 
@@ -283,13 +283,13 @@ class Client:
         self, request: MessageParams, policy: RetryPolicy, *, observe: Observer | None = None
     ) -> Result[Message, ClaudeError]:
         """Send, retrying retryable failures as ``policy`` decides (backoff, server waits, budgets)."""
-        return execute(self, request, retry_policy=policy, observe=observe)
+        return execute(self, request, Policies(retry=policy), observe=observe)
 
     def execute_with_circuit_breaker(
         self, request: MessageParams, breaker: CircuitBreaker, *, observe: Observer | None = None
     ) -> Result[Message, ClaudeError]:
         """Send through ``breaker``: fails fast with ``CircuitOpen`` while it is open."""
-        return execute(self, request, breaker=breaker, observe=observe)
+        return execute(self, request, Policies(breaker=breaker), observe=observe)
 
     def execute_with_rate_limiting(
         self,
@@ -300,7 +300,7 @@ class Client:
         observe: Observer | None = None,
     ) -> Result[Message, ClaudeError]:
         """Send once ``limiter`` admits it (waiting as long as it says, or ``Throttled`` with nowait)."""
-        return execute(self, request, limiter=limiter, nowait=nowait, observe=observe)
+        return execute(self, request, Policies(limiter=limiter, nowait=nowait), observe=observe)
 
     def execute_with_failover(
         self,
@@ -313,7 +313,7 @@ class Client:
 
         Pass a ``shell.Failover(policy)`` to keep endpoint health across calls.
         """
-        return execute(self, request, failover=failover, observe=observe)
+        return execute(self, request, Policies(failover=failover), observe=observe)
 
     def execute_with_enterprise_features(
         self,
@@ -331,11 +331,9 @@ class Client:
         return execute(
             self,
             request,
-            retry_policy=retry,
-            breaker=breaker,
-            limiter=limiter,
-            failover=failover,
-            nowait=nowait,
+            Policies(
+                retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
+            ),
             observe=observe,
         )
 
@@ -343,13 +341,13 @@ class Client:
         self, request: MessageParams, policy: RetryPolicy, *, observe: Observer | None = None
     ) -> Result[Message, ClaudeError]:
         """The async twin of ``execute_with_retries``."""
-        return await aexecute(self, request, retry_policy=policy, observe=observe)
+        return await aexecute(self, request, Policies(retry=policy), observe=observe)
 
     async def aexecute_with_circuit_breaker(
         self, request: MessageParams, breaker: CircuitBreaker, *, observe: Observer | None = None
     ) -> Result[Message, ClaudeError]:
         """The async twin of ``execute_with_circuit_breaker``."""
-        return await aexecute(self, request, breaker=breaker, observe=observe)
+        return await aexecute(self, request, Policies(breaker=breaker), observe=observe)
 
     async def aexecute_with_rate_limiting(
         self,
@@ -360,7 +358,9 @@ class Client:
         observe: Observer | None = None,
     ) -> Result[Message, ClaudeError]:
         """The async twin of ``execute_with_rate_limiting``."""
-        return await aexecute(self, request, limiter=limiter, nowait=nowait, observe=observe)
+        return await aexecute(
+            self, request, Policies(limiter=limiter, nowait=nowait), observe=observe
+        )
 
     async def aexecute_with_failover(
         self,
@@ -370,7 +370,7 @@ class Client:
         observe: Observer | None = None,
     ) -> Result[Message, ClaudeError]:
         """The async twin of ``execute_with_failover``."""
-        return await aexecute(self, request, failover=failover, observe=observe)
+        return await aexecute(self, request, Policies(failover=failover), observe=observe)
 
     async def aexecute_with_enterprise_features(
         self,
@@ -387,11 +387,9 @@ class Client:
         return await aexecute(
             self,
             request,
-            retry_policy=retry,
-            breaker=breaker,
-            limiter=limiter,
-            failover=failover,
-            nowait=nowait,
+            Policies(
+                retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
+            ),
             observe=observe,
         )
 

@@ -66,12 +66,16 @@ Observer = Callable[[CallRecord], None]
 
 
 class Policies(msgspec.Struct, frozen=True, kw_only=True):
-    """The policies one call runs under; ``None`` leaves a layer out."""
+    """The policies one call runs under; ``None`` leaves a layer out.
+
+    ``failover`` may be a policy (endpoint health then lives for this call only) or a
+    ``Failover`` holder (health kept across calls); the plan always sees a holder.
+    """
 
     retry: RetryPolicy | None = None
     breaker: CircuitBreaker | None = None
     limiter: RateLimiter | None = None
-    failover: Failover | None = None
+    failover: FailoverPolicy | Failover | None = None
     nowait: bool = False
 
 
@@ -91,6 +95,7 @@ _Plan = Generator[_Action, _Outcome | None, tuple[_Outcome, CallRecord]]
 def _plan(
     request: HttpRequest,
     policies: Policies,
+    failover: Failover | None,
     *,
     clock_now: Callable[[], float],
     wall_now: Callable[[], float],
@@ -128,12 +133,12 @@ def _plan(
         # 3. failover: an endpoint this call has not tried.
         endpoint: str | None = None
         attempt_request = request
-        if policies.failover is not None:
-            chosen = policies.failover.select(context, u=sample())
+        if failover is not None:
+            chosen = failover.select(context, u=sample())
             if isinstance(chosen, Failure) and policies.retry is not None and context.tried:
                 # Retry decided to go on but every endpoint was tried once: a new pass over them.
                 context = AttemptContext()
-                chosen = policies.failover.select(context, u=sample())
+                chosen = failover.select(context, u=sample())
             if isinstance(chosen, Failure):
                 if policies.breaker is not None:
                     policies.breaker.release(now=clock_now())
@@ -159,10 +164,10 @@ def _plan(
         # 5. classify: breaker and endpoint health learn the outcome.
         if policies.breaker is not None:
             policies.breaker.record(error, now=clock_now())
-        if policies.failover is not None and endpoint is not None:
+        if failover is not None and endpoint is not None:
             # A 400 or 429 says nothing about the endpoint's health; a 5xx or a reset does.
             healthy = error is None or not default_counts(error)
-            policies.failover.record_outcome(endpoint, ok=healthy)
+            failover.record_outcome(endpoint, ok=healthy)
             if error is not None:
                 context = context.failed(error)
         attempt = AttemptRecord(
@@ -195,7 +200,7 @@ def _plan(
                     record = add_attempt(record, attempt)
                     return ended(error, blame(error, reason=reason))
         record = add_attempt(record, attempt)
-        if policies.failover is not None and retry.classify(error):
+        if failover is not None and retry.classify(error):
             continue  # failover alone: the next endpoint, until none is left
         return ended(error, "request")
 
@@ -225,53 +230,37 @@ def _failover_holder(
 def _planned(
     client: Client,
     request: MessageParams,
-    *,
-    retry_policy: RetryPolicy | None,
-    breaker: CircuitBreaker | None,
-    limiter: RateLimiter | None,
-    failover: FailoverPolicy | Failover | None,
-    nowait: bool,
+    policies: Policies,
     extra_body: Mapping[str, object] | None,
 ) -> Result[_Plan, ClaudeError]:
     """The request built and checked, and the plan that will run it (or why there is none)."""
 
     def plan(built: HttpRequest, holder: Failover | None) -> _Plan:
-        policies = Policies(
-            retry=retry_policy, breaker=breaker, limiter=limiter, failover=holder, nowait=nowait
-        )
         clock = client.clock
         return _plan(
-            built, policies, clock_now=clock.monotonic, wall_now=clock.wall, sample=clock.sample
+            built,
+            policies,
+            holder,
+            clock_now=clock.monotonic,
+            wall_now=clock.wall,
+            sample=clock.sample,
         )
 
     return client.build(request, extra_body=extra_body).bind(
-        lambda built: _failover_holder(failover).map(lambda holder: plan(built, holder))
+        lambda built: _failover_holder(policies.failover).map(lambda holder: plan(built, holder))
     )
 
 
 def execute(
     client: Client,
     request: MessageParams,
+    policies: Policies,
     *,
-    retry_policy: RetryPolicy | None = None,
-    breaker: CircuitBreaker | None = None,
-    limiter: RateLimiter | None = None,
-    failover: FailoverPolicy | Failover | None = None,
-    nowait: bool = False,
     observe: Observer | None = None,
     extra_body: Mapping[str, object] | None = None,
 ) -> Result[Message, ClaudeError]:
-    """Run one request under the given policies, on this thread."""
-    planned = _planned(
-        client,
-        request,
-        retry_policy=retry_policy,
-        breaker=breaker,
-        limiter=limiter,
-        failover=failover,
-        nowait=nowait,
-        extra_body=extra_body,
-    )
+    """Run one request under ``policies``, on this thread."""
+    planned = _planned(client, request, policies, extra_body)
     if isinstance(planned, Failure):
         return Failure(planned.failure())
     plan = planned.unwrap()
@@ -296,26 +285,13 @@ def execute(
 async def aexecute(
     client: Client,
     request: MessageParams,
+    policies: Policies,
     *,
-    retry_policy: RetryPolicy | None = None,
-    breaker: CircuitBreaker | None = None,
-    limiter: RateLimiter | None = None,
-    failover: FailoverPolicy | Failover | None = None,
-    nowait: bool = False,
     observe: Observer | None = None,
     extra_body: Mapping[str, object] | None = None,
 ) -> Result[Message, ClaudeError]:
     """The async twin of ``execute``: sleeps on the event loop, sends in a worker thread."""
-    planned = _planned(
-        client,
-        request,
-        retry_policy=retry_policy,
-        breaker=breaker,
-        limiter=limiter,
-        failover=failover,
-        nowait=nowait,
-        extra_body=extra_body,
-    )
+    planned = _planned(client, request, policies, extra_body)
     if isinstance(planned, Failure):
         return Failure(planned.failure())
     plan = planned.unwrap()
