@@ -292,9 +292,30 @@ def _socket_of(response: urllib3.BaseHTTPResponse) -> socket.socket | None:
 
 
 class _StreamInfo:
-    """What both stream flavours expose besides iteration."""
+    """What both stream flavours share: the request, the retry policy, the core of the current
+    attempt, the events read ahead, and everything exposed besides iteration."""
 
-    _core: _StreamCore
+    def __init__(
+        self,
+        client: Client,
+        request: Result[HttpRequest, ClaudeError],
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._client = client
+        self._built = request
+        self._retry = retry
+        self._core = self._new_core()
+        self._opened = False
+        self._pending: deque[StreamEvent] = deque()
+
+    def _new_core(self) -> _StreamCore:
+        return _StreamCore(
+            self._client._pool,
+            self._built.value_or(HttpRequest(method="POST", url="", headers={})),
+            self._client.settings.timeouts,
+            self._client.clock,
+        )
 
     @property
     def request_id(self) -> str | None:
@@ -319,28 +340,6 @@ class _StreamInfo:
 
 class MessageStream(_StreamInfo):
     """A streaming reply read on the caller's thread: iterate for events as they arrive."""
-
-    def __init__(
-        self,
-        client: Client,
-        request: Result[HttpRequest, ClaudeError],
-        *,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._client = client
-        self._built = request
-        self._retry = retry
-        self._core = self._new_core()
-        self._opened = False
-        self._pending: deque[StreamEvent] = deque()
-
-    def _new_core(self) -> _StreamCore:
-        return _StreamCore(
-            self._client._pool,
-            self._built.value_or(HttpRequest(method="POST", url="", headers={})),
-            self._client.settings.timeouts,
-            self._client.clock,
-        )
 
     def __enter__(self) -> Self:
         self._open()
@@ -410,28 +409,6 @@ class AsyncMessageStream(_StreamInfo):
     It is its own async iterator (no async generator), so an early ``break`` leaves nothing for
     the garbage collector to finalize on either asyncio or trio.
     """
-
-    def __init__(
-        self,
-        client: Client,
-        request: Result[HttpRequest, ClaudeError],
-        *,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._client = client
-        self._built = request
-        self._retry = retry
-        self._core = self._new_core()
-        self._opened = False
-        self._pending: deque[StreamEvent] = deque()
-
-    def _new_core(self) -> _StreamCore:
-        return _StreamCore(
-            self._client._pool,
-            self._built.value_or(HttpRequest(method="POST", url="", headers={})),
-            self._client.settings.timeouts,
-            self._client.clock,
-        )
 
     async def __aenter__(self) -> Self:
         await self._open()
