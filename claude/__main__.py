@@ -22,7 +22,7 @@ from claude.shell.client import Client
 
 __all__ = ["main"]
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = "claude-haiku-4-5"  # active; claude-sonnet-4-5 retires on 2026-11-30
 
 
 def _parser() -> argparse.ArgumentParser:

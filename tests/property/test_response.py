@@ -38,7 +38,7 @@ many = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 error_statuses = st.sampled_from(
     [400, 401, 402, 403, 404, 408, 409, 413, 429, 500, 502, 503, 504, 529]
 ) | (st.integers(400, 599))
-one_line = st.text(st.characters(exclude_categories=["Cc", "Zl", "Zp"]), max_size=40)
+one_line = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Zl", "Zp"]), max_size=40)
 error_types = gen.error_types.filter(lambda t: "\n" not in t and "\r" not in t)
 """Known and unknown ``error.type`` values (line breaks in them: tested separately below)."""
 request_ids = gen.names.map("req_".__add__)
