@@ -49,26 +49,15 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anthropic
 import anyio
+import common
 import msgspec
 import urllib3
-
-REPO = Path(__file__).resolve().parent.parent
-SOURCE = REPO
-"""The directory holding the ``claude`` package under test (``--source``); the working tree."""
-
-MODEL = "claude-haiku-4-5"  # not on the SDK's deprecation list: no warning machinery per call
-REQUEST: dict[str, Any] = {
-    "model": MODEL,
-    "max_tokens": 64,
-    "messages": [{"role": "user", "content": "Hello"}],
-}
-API_VERSION = "2023-06-01"
 
 TARGETS = {
     "send_cpu_vs_floor": ("<=", 1.25),
@@ -85,25 +74,6 @@ IMPORTS = {
 }
 
 
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def _use_source(source: Path) -> None:
-    """Make ``import claude`` here and in child processes load the package from ``source``."""
-    global SOURCE  # noqa: PLW0603 - set once, from the command line, before anything imports claude
-    SOURCE = source.resolve()
-    if not (SOURCE / "claude" / "__init__.py").is_file():
-        raise SystemExit(f"--source {source}: no claude/__init__.py there")
-    sys.path.insert(0, str(SOURCE))  # sys.path wins over the editable install's finder
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")]))
-    return env
-
-
 # --- the server ---------------------------------------------------------------------------------
 
 
@@ -112,8 +82,8 @@ def local_server(start_timeout: float = 30.0) -> Iterator[tuple[str, str]]:
     """Run ``python -m claude.testing`` in a child process; yield (base_url, api_key)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "claude.testing", "--port", "0"],
-        cwd=SOURCE,
-        env=_child_env(),
+        cwd=common.SOURCE,
+        env=common.child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -135,15 +105,7 @@ def local_server(start_timeout: float = 30.0) -> Iterator[tuple[str, str]]:
         yield found["ANTHROPIC_BASE_URL"], found["ANTHROPIC_API_KEY"]
     finally:
         watchdog.cancel()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)  # the server's clean stop (KeyboardInterrupt)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        common.stop(proc, signal.SIGINT)  # the server's clean stop (KeyboardInterrupt)
 
 
 # --- the floor: urllib3 + msgspec, nothing else ---------------------------------------------------
@@ -178,7 +140,7 @@ class Floor:
         self.url = base_url + "/v1/messages"
         self.headers = {
             "x-api-key": api_key,
-            "anthropic-version": API_VERSION,
+            "anthropic-version": common.API_VERSION,
             "content-type": "application/json",
             "accept": "application/json",
         }
@@ -257,24 +219,24 @@ class Contenders:
     # sequential ------------------------------------------------------------------------------
 
     def seq_floor(self, n: int, warmup: int) -> Sample:
-        return _timed_sync(lambda: self.floor.call(REQUEST), n, warmup)
+        return _timed_sync(lambda: self.floor.call(common.REQUEST), n, warmup)
 
     def seq_send(self, n: int, warmup: int) -> Sample:
-        return _timed_sync(lambda: self.claude.send(REQUEST).unwrap(), n, warmup)
+        return _timed_sync(lambda: self.claude.send(common.REQUEST).unwrap(), n, warmup)
 
     def seq_asend(self, n: int, warmup: int) -> Sample:
         async def one() -> object:
-            return (await self.claude.asend(REQUEST)).unwrap()
+            return (await self.claude.asend(common.REQUEST)).unwrap()
 
         return anyio.run(_timed_async, one, n, warmup)
 
     def seq_sdk_sync(self, n: int, warmup: int) -> Sample:
-        return _timed_sync(lambda: self.sdk.messages.create(**REQUEST), n, warmup)
+        return _timed_sync(lambda: self.sdk.messages.create(**common.REQUEST), n, warmup)
 
     def seq_sdk_async(self, n: int, warmup: int) -> Sample:
         async def main() -> Sample:
             async with self._sdk_async() as sdk:
-                return await _timed_async(lambda: sdk.messages.create(**REQUEST), n, warmup)
+                return await _timed_async(lambda: sdk.messages.create(**common.REQUEST), n, warmup)
 
         return anyio.run(main)
 
@@ -283,23 +245,25 @@ class Contenders:
     def tp_floor_threads(self, n: int, warmup: int, inflight: int) -> Sample:
         floor = Floor(self.base_url, self.api_key, maxsize=inflight)
         try:
-            return _threads(lambda: floor.call(REQUEST), n, warmup, inflight)
+            return _threads(lambda: floor.call(common.REQUEST), n, warmup, inflight)
         finally:
             floor.close()
 
     def tp_send_threads(self, n: int, warmup: int, inflight: int) -> Sample:
-        return _threads(lambda: self.claude.send(REQUEST).unwrap(), n, warmup, inflight)
+        return _threads(lambda: self.claude.send(common.REQUEST).unwrap(), n, warmup, inflight)
 
     def tp_asend(self, n: int, warmup: int, inflight: int) -> Sample:
         async def one() -> object:
-            return (await self.claude.asend(REQUEST)).unwrap()
+            return (await self.claude.asend(common.REQUEST)).unwrap()
 
         return anyio.run(_tasks, one, n, warmup, inflight)
 
     def tp_sdk_async(self, n: int, warmup: int, inflight: int) -> Sample:
         async def main() -> Sample:
             async with self._sdk_async() as sdk:
-                return await _tasks(lambda: sdk.messages.create(**REQUEST), n, warmup, inflight)
+                return await _tasks(
+                    lambda: sdk.messages.create(**common.REQUEST), n, warmup, inflight
+                )
 
         return anyio.run(main)
 
@@ -378,14 +342,14 @@ print(json.dumps({{"wall": wall, "rss_kib": rss,
 
 
 def _probe(statement: str, pycache: str) -> dict[str, float]:
-    env = _child_env()
+    env = common.child_env()
     # Every import reads bytecode from one fresh cache, written by the first (discarded) probe:
     # an installed package has its .pyc files, even where PYTHONDONTWRITEBYTECODE is set.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = pycache
     out = subprocess.run(
         [sys.executable, "-c", _IMPORT_PROBE.format(statement=statement)],
-        cwd=SOURCE,
+        cwd=common.SOURCE,
         env=env,
         capture_output=True,
         text=True,
@@ -443,11 +407,6 @@ TP_NAMES = {
 }
 
 
-def _rotate(items: list[str], r: int) -> list[str]:
-    r %= len(items)
-    return items[r:] + items[:r]
-
-
 def run(args: argparse.Namespace) -> Results:
     res = Results()
     res.meta = {
@@ -459,13 +418,13 @@ def run(args: argparse.Namespace) -> Results:
             p: importlib.metadata.version(p)
             for p in ("anthropic", "urllib3", "msgspec", "anyio", "returns")
         },
-        "request": REQUEST,
+        "request": common.REQUEST,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "source": str(SOURCE),
-        "source_commit": _commit(SOURCE),
+        "source": str(common.SOURCE),
+        "source_commit": common.commit(common.SOURCE),
     }
     with local_server() as (base_url, api_key):
-        log(f"server at {base_url}")
+        common.log(f"server at {base_url}")
         c = Contenders(base_url, api_key)
         try:
             seq: dict[str, Callable[[int, int], Sample]] = {
@@ -478,10 +437,10 @@ def run(args: argparse.Namespace) -> Results:
             per_round = -(-args.requests // args.rounds)
             got: dict[str, list[Sample]] = {name: [] for name in seq}
             for r in range(args.rounds):
-                for name in _rotate(list(seq), r):
+                for name in common.rotate(list(seq), r):
                     got[name].append(seq[name](per_round, args.warmup))
                     s = got[name][-1]
-                    log(
+                    common.log(
                         f"seq round {r + 1}/{args.rounds} {name:16} {s.cpu / s.n * 1e6:8.1f} µs CPU"
                     )
             for name, samples in got.items():
@@ -508,10 +467,12 @@ def run(args: argparse.Namespace) -> Results:
             tp_got: dict[str, list[Sample]] = {name: [] for name in tp}
             warm = max(args.inflight * 4, 64)
             for r in range(args.tp_rounds):
-                for name in _rotate(list(tp), r):
+                for name in common.rotate(list(tp), r):
                     s = tp[name](args.tp_requests, warm, k)
                     tp_got[name].append(s)
-                    log(f"tp  round {r + 1}/{args.tp_rounds} {name:16} {s.n / s.wall:8.0f} req/s")
+                    common.log(
+                        f"tp  round {r + 1}/{args.tp_rounds} {name:16} {s.n / s.wall:8.0f} req/s"
+                    )
             for name, samples in tp_got.items():
                 rates = [s.n / s.wall for s in samples]
                 res.throughput[name] = {
@@ -524,29 +485,10 @@ def run(args: argparse.Namespace) -> Results:
         finally:
             c.close()
 
-    log("import cost ...")
+    common.log("import cost ...")
     res.imports = import_cost(args.import_runs)
     res.ratios = ratios(res)
     return res
-
-
-def _commit(path: Path) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        dirty = subprocess.run(
-            ["git", "-C", str(path), "status", "--porcelain", "--", "claude"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None  # not a git checkout (a snapshot made with `git archive`, say)
-    return out.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
 
 
 def ratios(res: Results) -> dict[str, dict[str, Any]]:
@@ -646,26 +588,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--source",
         type=Path,
-        default=REPO,
+        default=common.REPO,
         help="directory holding the claude package to measure (default: this working tree)",
     )
     parser.add_argument(
         "--fail-on-miss", action="store_true", help="exit 1 if any target is missed"
     )
     args = parser.parse_args(argv)
-    _use_source(args.source)
+    common.use_source(args.source)
 
-    # A SIGTERM should stop the server too: turn it into SystemExit so `finally` blocks run.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    started = time.perf_counter()
-    res = run(args)
-    res.meta["seconds"] = time.perf_counter() - started
-    print(report(res))
-    print(f"\n(took {res.meta['seconds']:.0f} s)")
-    if args.json is not None:
-        args.json.write_text(json.dumps(asdict(res), indent=2) + "\n")
-    missed = [n for n, r in res.ratios.items() if r.get("pass") is False]
-    return 1 if (missed and args.fail_on_miss) else 0
+    return common.run_and_report(args, run, report)
 
 
 if __name__ == "__main__":

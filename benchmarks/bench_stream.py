@@ -52,7 +52,6 @@ import datetime
 import gc
 import importlib.metadata
 import io
-import json
 import math
 import os
 import platform
@@ -63,25 +62,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anthropic
+import common
 import msgspec
 import urllib3
 
-REPO = Path(__file__).resolve().parent.parent
-SOURCE = REPO
-"""The directory holding the ``claude`` package under test (``--source``); the working tree."""
-
-MODEL = "claude-haiku-4-5"  # not on the SDK's deprecation list: no warning machinery per call
-REQUEST: dict[str, Any] = {
-    "model": MODEL,
-    "max_tokens": 64,
-    "messages": [{"role": "user", "content": "Hello"}],
-}
-API_VERSION = "2023-06-01"
 FOREVER = 10**9  # how many requests a server's fault is queued for
 
 CONTENDERS = ("floor", "claude", "anthropic")
@@ -98,25 +87,6 @@ TARGETS: dict[str, tuple[str, float]] = {
     "tool_cpu_vs_floor": ("<=", 2.0),  # at every parts count
 }
 LINEARITY_SLACK = 1.2
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def _use_source(source: Path) -> None:
-    """Make ``import claude`` here and in the server process load the package from ``source``."""
-    global SOURCE  # noqa: PLW0603 - set once, from the command line, before anything imports claude
-    SOURCE = source.resolve()
-    if not (SOURCE / "claude" / "__init__.py").is_file():
-        raise SystemExit(f"--source {source}: no claude/__init__.py there")
-    sys.path.insert(0, str(SOURCE))  # sys.path wins over the editable install's finder
-
-
-def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SOURCE), env.get("PYTHONPATH")]))
-    return env
 
 
 @dataclass(frozen=True)
@@ -186,8 +156,8 @@ def fault_servers(
             "--parts",
             parts or "0",
         ],
-        cwd=SOURCE,
-        env=_child_env(),
+        cwd=common.SOURCE,
+        env=common.child_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -214,15 +184,7 @@ def fault_servers(
         yield urls, key
     finally:
         watchdog.cancel()
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)  # the server's clean stop (see `serve`)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
+        common.stop(proc, signal.SIGTERM)  # the server's clean stop (see `serve`)
 
 
 # --- the floor: urllib3 + msgspec, nothing else ---------------------------------------------------
@@ -316,7 +278,7 @@ class Floor:
         self.url = base_url + "/v1/messages"
         self.headers = {
             "x-api-key": api_key,
-            "anthropic-version": API_VERSION,
+            "anthropic-version": common.API_VERSION,
             "content-type": "application/json",
             "accept": "text/event-stream",
         }
@@ -421,14 +383,14 @@ class Contenders:
         return {"floor": self.run_floor, "claude": self.run_claude, "anthropic": self.run_sdk}
 
     def run_floor(self) -> FloorMessage:
-        return self.floor.stream(REQUEST)
+        return self.floor.stream(common.REQUEST)
 
     def run_claude(self) -> Any:
-        with self.claude.stream(REQUEST) as events:
+        with self.claude.stream(common.REQUEST) as events:
             return events.final_message().unwrap()
 
     def run_sdk(self) -> Any:
-        with self.sdk.messages.stream(**REQUEST) as stream:
+        with self.sdk.messages.stream(**common.REQUEST) as stream:
             return stream.get_final_message()
 
 
@@ -452,11 +414,6 @@ def _timed(call: Callable[[], object], n: int) -> Sample:
     return Sample(n, time.process_time() - c0, time.perf_counter() - w0)
 
 
-def _rotate(items: list[str], r: int) -> list[str]:
-    r %= len(items)
-    return items[r:] + items[:r]
-
-
 def measure(
     calls: dict[str, Callable[[], Any]], *, repeats: int, sample_seconds: float, slow: float
 ) -> tuple[dict[str, list[Sample]], dict[str, bool]]:
@@ -477,19 +434,21 @@ def measure(
         cold[name] = warm.cpu > slow
         if cold[name]:
             samples[name].append(warm)
-            log(f"    {name:10} warm-up {warm.cpu:8.3f} s CPU > --slow {slow:g}: 1 cold run")
+            common.log(f"    {name:10} warm-up {warm.cpu:8.3f} s CPU > --slow {slow:g}: 1 cold run")
         inner[name] = max(1, min(10_000, math.ceil(sample_seconds / max(warm.cpu, 1e-6))))
     reference = summaries["floor"]
     for name, got in summaries.items():
         if got != reference:
             raise RuntimeError(f"{name} folded a different message than the floor")
     for r in range(repeats):
-        for name in _rotate(list(calls), r):
+        for name in common.rotate(list(calls), r):
             if cold[name]:
                 continue
             s = _timed(calls[name], inner[name])
             samples[name].append(s)
-            log(f"    round {r + 1}/{repeats} {name:10} {s.cpu / s.n:10.5f} s CPU/stream (x{s.n})")
+            common.log(
+                f"    round {r + 1}/{repeats} {name:10} {s.cpu / s.n:10.5f} s CPU/stream (x{s.n})"
+            )
     return samples, cold
 
 
@@ -531,15 +490,15 @@ def run(args: argparse.Namespace) -> Results:
         "versions": {
             p: importlib.metadata.version(p) for p in ("anthropic", "urllib3", "msgspec", "returns")
         },
-        "request": REQUEST,
+        "request": common.REQUEST,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "source": str(SOURCE),
-        "source_commit": _commit(SOURCE),
+        "source": str(common.SOURCE),
+        "source_commit": common.commit(common.SOURCE),
     }
     scenarios = [Scenario("text", args.events)] + [Scenario("tool", n) for n in args.parts]
     with fault_servers(scenarios) as (urls, key):
         for scenario in scenarios:
-            log(f"{scenario.name} at {urls[scenario.name]}")
+            common.log(f"{scenario.name} at {urls[scenario.name]}")
             c = Contenders(urls[scenario.name], key)
             try:
                 samples, cold = measure(
@@ -641,25 +600,6 @@ def _short(filename: str, line: int) -> str:
     return f"{path.name}:{line}"
 
 
-def _commit(path: Path) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        dirty = subprocess.run(
-            ["git", "-C", str(path), "status", "--porcelain", "--", "claude"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None  # not a git checkout (a snapshot made with `git archive`, say)
-    return out.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
-
-
 # --- the report ----------------------------------------------------------------------------------
 
 
@@ -757,7 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--source",
         type=Path,
-        default=REPO,
+        default=common.REPO,
         help="directory holding the claude package to measure (default: this working tree)",
     )
     parser.add_argument(
@@ -779,18 +719,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.events < 1 or not args.parts or min(args.parts) < 1:
         parser.error("--events and every --parts count must be >= 1")
     args.parts = sorted(set(args.parts))
-    _use_source(args.source)
-    # A SIGTERM should stop the server too: turn it into SystemExit so `finally` blocks run.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    started = time.perf_counter()
-    res = run(args)
-    res.meta["seconds"] = time.perf_counter() - started
-    print(report(res))
-    print(f"\n(took {res.meta['seconds']:.0f} s)")
-    if args.json is not None:
-        args.json.write_text(json.dumps(asdict(res), indent=2) + "\n")
-    missed = [n for n, r in res.ratios.items() if r.get("pass") is False]
-    return 1 if (missed and args.fail_on_miss) else 0
+    common.use_source(args.source)
+    return common.run_and_report(args, run, report)
 
 
 if __name__ == "__main__":

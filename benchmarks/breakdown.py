@@ -27,7 +27,9 @@ import anyio.to_thread
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_core
-from bench_core import REQUEST, Floor, local_server
+import common
+from bench_core import Floor, local_server
+from common import REQUEST
 
 
 def per_call(fn: Callable[[], object], calls: int) -> float:
@@ -248,11 +250,11 @@ def profile(base_url: str, api_key: str, calls: int, top: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=5000)
-    parser.add_argument("--source", type=Path, default=bench_core.REPO)
+    parser.add_argument("--source", type=Path, default=common.REPO)
     parser.add_argument("--profile", action="store_true", help="also run cProfile")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    bench_core._use_source(args.source)
+    common.use_source(args.source)
     with local_server() as (base_url, api_key):
         rows = stages(base_url, api_key, args.calls)
         print(f"\nClient CPU per call, {args.calls} calls each")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_core
+import common
 
 OURS = "import claude, claude.shell"
 DEPS = bench_core.IMPORTS["deps floor"]
@@ -26,12 +27,12 @@ DEPS = bench_core.IMPORTS["deps floor"]
 
 def importtime(statement: str, pycache: str) -> dict[str, tuple[int, int]]:
     """Module name -> (self µs, cumulative µs) for one fresh interpreter."""
-    env = bench_core._child_env()
+    env = common.child_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = pycache
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", statement],
-        cwd=bench_core.SOURCE,
+        cwd=common.SOURCE,
         env=env,
         capture_output=True,
         text=True,
@@ -63,9 +64,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--source", type=Path, default=bench_core.REPO)
+    parser.add_argument("--source", type=Path, default=common.REPO)
     args = parser.parse_args()
-    bench_core._use_source(args.source)
+    common.use_source(args.source)
     with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
         importtime(OURS, pycache)
         importtime(DEPS, pycache)

@@ -37,12 +37,11 @@ def server_process() -> Iterator[tuple[str, str]]:
         text=True,
     )
     assert process.stdout is not None
-    printed = dict(
-        line.strip().split("=", 1) for line in (process.stdout.readline() for _ in range(2))
-    )
-    key = printed["ANTHROPIC_API_KEY"]
-    try:
-        yield f"http://127.0.0.1:{port}", key
+    try:  # the server is stopped even when its first lines are not what we expect
+        printed = dict(
+            line.strip().split("=", 1) for line in (process.stdout.readline() for _ in range(2))
+        )
+        yield f"http://127.0.0.1:{port}", printed["ANTHROPIC_API_KEY"]
     finally:
         process.terminate()
         process.wait(timeout=10)
