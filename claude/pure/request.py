@@ -26,16 +26,26 @@ from claude.pure.wire import MessageRequest
 
 __all__ = [
     "MESSAGES_PATH",
+    "SECRET_HEADERS",
     "Headers",
     "HttpRequest",
     "Target",
     "build_message_request",
     "make_target",
     "parse_message_request",
+    "redacted",
 ]
 
 MESSAGES_PATH: Final = "/v1/messages"
-_SECRET_HEADERS: Final = frozenset({"x-api-key", "authorization"})
+SECRET_HEADERS: Final = frozenset({"x-api-key", "authorization"})
+"""Header names (lower case) whose values are credentials."""
+
+
+def redacted(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with every credential replaced by ``<redacted>``, for display."""
+    return {k: ("<redacted>" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
 _FIELDS: Final = tuple(f.encode_name for f in msgspec.structs.fields(MessageRequest))
 _FIELD_SET: Final = frozenset(_FIELDS)
 _TOKEN: Final = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -68,8 +78,7 @@ class Headers(Mapping[str, str]):
         return dict(self._items)
 
     def __repr__(self) -> str:
-        shown = {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.items()}
-        return f"Headers({shown})"
+        return f"Headers({redacted(self)})"
 
     __str__ = __repr__
 
@@ -89,12 +98,8 @@ class HttpRequest(msgspec.Struct, frozen=True, kw_only=True):
     re-parsing the URL on every call. Empty means "parse ``url``"."""
 
     def __repr__(self) -> str:
-        shown = {
-            k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v)
-            for k, v in self.headers.items()
-        }
         size = "no body" if self.body is None else f"{len(self.body)} bytes"
-        return f"HttpRequest({self.method} {self.url}, headers={shown}, {size})"
+        return f"HttpRequest({self.method} {self.url}, headers={redacted(self.headers)}, {size})"
 
     __str__ = __repr__
 

@@ -2,7 +2,7 @@
 another thread or task.
 
 The phase machine is the pure ``claude.pure.control.transition``; this module keeps the phase
-under a lock, buffers while paused (a ``deque`` bounded to ``buffer_limit``: the oldest event is
+under a lock, buffers while paused (a ``deque`` bounded to ``buffer_limit``, at least 1: the oldest event is
 dropped when full, the rule of ``claude.pure.control.buffer_push``), and delivers errors at once.
 
 While paused the consumer keeps reading the inner stream into the buffer, so the server is not
@@ -16,7 +16,7 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Generic, Self, TypeVar
 
 import anyio
 import anyio.from_thread
@@ -32,10 +32,6 @@ __all__ = ["AsyncControlledStream", "ControlledStream", "StreamControl"]
 _E = TypeVar("_E")
 
 
-class _Cancellable(Protocol):
-    def cancel(self) -> None: ...
-
-
 def _is_error(event: object) -> bool:
     return isinstance(event, ErrorEvent)
 
@@ -43,13 +39,13 @@ def _is_error(event: object) -> bool:
 class StreamControl:
     """The thread-safe phase and buffer shared by a controlled stream and its controllers."""
 
-    def __init__(self, *, buffer_limit: int, on_change: Callable[[], None]) -> None:
-        self.buffer_limit = max(0, buffer_limit)
+    def __init__(self, *, on_change: Callable[[], None], inner: object) -> None:
         self.dropped = 0
         self._phase = StreamPhase.RUNNING
         self._lock = threading.Lock()
         self._on_change = on_change
-        self._cancel_inner: Callable[[], None] | None = None
+        cancel = getattr(inner, "cancel", None)  # a MessageStream's: closes its connection
+        self._cancel_inner: Callable[[], None] | None = cancel if callable(cancel) else None
 
     def _apply(self, command: Command) -> Result[StreamPhase, InvalidArgument]:
         with self._lock:
@@ -144,9 +140,7 @@ class ControlledStream(_Controlled[_E]):
         self._inner = iter(events)
         self._buffer = deque(maxlen=max(1, buffer_limit))
         self._changed = threading.Condition()
-        self.control = StreamControl(buffer_limit=buffer_limit, on_change=self._notify)
-        if hasattr(events, "cancel"):
-            self.control._cancel_inner = events.cancel
+        self.control = StreamControl(on_change=self._notify, inner=events)
         self._inner_done = False
 
     def _notify(self) -> None:
@@ -190,10 +184,7 @@ class AsyncControlledStream(_Controlled[_E]):
         self._wakeup: anyio.Event | None = None
         self._token: anyio.lowlevel.EventLoopToken | None = None
         self._loop_thread: int | None = None
-        self.control = StreamControl(buffer_limit=buffer_limit, on_change=self._notify)
-        cancel = getattr(events, "cancel", None)
-        if callable(cancel):
-            self.control._cancel_inner = cancel
+        self.control = StreamControl(on_change=self._notify, inner=events)
         self._inner_done = False
 
     def _notify(self) -> None:

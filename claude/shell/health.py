@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import anyio
 import anyio.to_thread
 import urllib3
+from returns.result import Failure
 
 from claude.pure.health import (
     HealthCheckPolicy,
@@ -36,28 +37,29 @@ def probe(
     if not isinstance(given, str):
         return HealthReport(url=repr(given), health=classify_probe(None, 0.0, policy))
     checked = check_base_url(base_url)
-    url = checked.value_or(base_url)
-    request = probe_request(policy, url)
+    if isinstance(checked, Failure):  # never probe what we would never send to (plain http, ...)
+        return HealthReport(url=base_url, health=classify_probe(None, 0.0, policy))
+    request = probe_request(policy, checked.unwrap())
     started = clock.monotonic()
     status: int | None
-    if not checked.map(lambda _: True).value_or(False):
+    try:
+        response = pool.request(
+            request.method,
+            request.url,
+            retries=False,
+            redirect=False,
+            timeout=urllib3.Timeout(total=request.timeout),
+            preload_content=True,
+        )
+        status = response.status
+    except Exception:  # an endpoint that cannot answer is simply unhealthy
         status = None
-    else:
-        try:
-            response = pool.request(
-                request.method,
-                request.url,
-                retries=False,
-                redirect=False,
-                timeout=urllib3.Timeout(total=request.timeout),
-                preload_content=True,
-            )
-            status = response.status
-        except Exception:
-            status = None
     elapsed = clock.monotonic() - started
     return HealthReport(
-        url=url, health=classify_probe(status, elapsed, policy), status=status, elapsed=elapsed
+        url=checked.unwrap(),
+        health=classify_probe(status, elapsed, policy),
+        status=status,
+        elapsed=elapsed,
     )
 
 

@@ -85,7 +85,7 @@ class _StreamCore:
         """Send the request; an error status is read whole and becomes the stream's error."""
         opened = transport.open_stream(self._pool, self._request, self._timeouts)
         if isinstance(opened, Failure):
-            self._finish_with(opened.failure())
+            self.finish_with(opened.failure())
             return
         response = opened.unwrap()
         self._response = response
@@ -94,12 +94,12 @@ class _StreamCore:
         self._last_progress = self._clock.monotonic()
         if response.status != 200:
             body = self._read_whole(response)
-            self._finish_with(decode_error(response.status, response.headers, body))
+            self.finish_with(decode_error(response.status, response.headers, body))
             return
         content_type = response.headers.get("content-type", "")
         if not content_type.startswith("text/event-stream"):
             body = self._read_whole(response)
-            self._finish_with(
+            self.finish_with(
                 MalformedResponse(
                     status=response.status,
                     problem=f"expected text/event-stream, got {content_type or 'no content-type'}",
@@ -139,9 +139,13 @@ class _StreamCore:
         failure before any content is known here. Returns the events read so far."""
         self.open()
         events: list[StreamEvent] = []
-        while until_content and not self._done and accumulate.partial_message(self._fold) is None:
+        while until_content and not self._done and self.partial() is None:
             events.extend(self.pull())
         return tuple(events)
+
+    def partial(self) -> Message | None:
+        """The message as folded so far (``None`` before ``message_start``)."""
+        return accumulate.partial_message(self._fold)
 
     def failed_before_content(self) -> ClaudeError | None:
         """The error if the stream ended before any content arrived (the retryable case)."""
@@ -170,7 +174,7 @@ class _StreamCore:
                 error = StreamTruncated(problem="the caller cancelled the stream")
             elif isinstance(error, Timeout) and self._idle_expired(self._clock.monotonic()):
                 error = Timeout(phase="idle", seconds=self._timeouts.idle)
-            self._finish_with(error)
+            self.finish_with(error)
             return ()
         if not chunk:
             # End of body. An unfinished fold is reported by final_message as truncated,
@@ -195,7 +199,7 @@ class _StreamCore:
                         self._last_progress = now
                         break
                 if self._idle_expired(now):
-                    self._finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
+                    self.finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
                 return events
         return self._pull_one_by_one(raw_events)
 
@@ -206,19 +210,19 @@ class _StreamCore:
         for raw in raw_events:
             decoded = decode_event(raw)
             if isinstance(decoded, Failure):
-                self._finish_with(decoded.failure())
+                self.finish_with(decoded.failure())
                 return tuple(events)
             event = decoded.unwrap()
             folded = accumulate.fold(self._fold, event)
             events.append(event)
             if isinstance(folded, Failure):
-                self._finish_with(folded.failure(), partial_known=True)
+                self.finish_with(folded.failure(), partial_known=True)
                 return tuple(events)
             self._fold = folded.unwrap()
             if not isinstance(event, PingEvent):
                 self._last_progress = self._clock.monotonic()
         if self._idle_expired(self._clock.monotonic()):
-            self._finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
+            self.finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
         return tuple(events)
 
     def _idle_expired(self, now: float) -> bool:
@@ -240,7 +244,7 @@ class _StreamCore:
         self._done = True
         self.close()
 
-    def _finish_with(self, error: ClaudeError, *, partial_known: bool = False) -> None:
+    def finish_with(self, error: ClaudeError, *, partial_known: bool = False) -> None:
         self._record(error, partial_known=partial_known)
         self._done = True
         if self._response is not None:
@@ -251,7 +255,7 @@ class _StreamCore:
         if self._error is not None:
             return
         if not partial_known and error.partial is None:
-            partial = accumulate.partial_message(self._fold)
+            partial = self.partial()
             if partial is not None:
                 error = msgspec.structs.replace(error, partial=partial)
         if error.request_id is None and self.headers:
@@ -335,7 +339,7 @@ class _StreamInfo:
     @property
     def partial_message(self) -> Message | None:
         """The message as folded so far (``None`` before ``message_start``)."""
-        return accumulate.partial_message(self._core._fold)
+        return self._core.partial()
 
 
 class MessageStream(_StreamInfo):
@@ -358,7 +362,7 @@ class MessageStream(_StreamInfo):
             return
         self._opened = True
         if isinstance(self._built, Failure):
-            self._core._finish_with(self._built.failure())
+            self._core.finish_with(self._built.failure())
             return
         policy = self._retry
         self._pending.extend(self._core.begin(until_content=policy is not None))
@@ -427,7 +431,7 @@ class AsyncMessageStream(_StreamInfo):
             return
         self._opened = True
         if isinstance(self._built, Failure):
-            self._core._finish_with(self._built.failure())
+            self._core.finish_with(self._built.failure())
             return
         policy = self._retry
         self._pending.extend(
