@@ -615,7 +615,7 @@ class Message(Wire, frozen=True, kw_only=True, dict=True):
 
     @property
     def rate_limits(self) -> RateLimits | None:
-        """The ``anthropic-ratelimit-*`` headers of this reply, parsed when first asked for."""
+        """The ``anthropic-ratelimit-*`` headers of this reply, parsed on each access (keep the value)."""
         headers = self.__dict__.get("_headers")
         return parse_rate_limits(headers) if headers is not None else None
 
