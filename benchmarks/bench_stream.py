@@ -315,15 +315,14 @@ class Floor:
             buffer = events.pop()
             for raw in events:
                 event = decode(raw[raw.index(b"data:") + 5 :])
-                kind = type(event)
-                if kind is _BlockDelta:
+                if type(event) is _BlockDelta:
                     delta = event.delta
-                    append(delta.text if type(delta) is _TextDelta else delta.partial_json)
-                elif kind is _BlockStart:
+                    append(delta.text if isinstance(delta, _TextDelta) else delta.partial_json)
+                elif type(event) is _BlockStart:
                     block = event.content_block
                     pieces = []
                     append = pieces.append
-                elif kind is _BlockStop:
+                elif type(event) is _BlockStop:
                     if block.type == "tool_use":
                         joined = "".join(pieces)
                         content.append(
@@ -331,13 +330,13 @@ class Floor:
                         )
                     else:
                         content.append((block.type, block.text + "".join(pieces)))
-                elif kind is _MessageStart:
+                elif type(event) is _MessageStart:
                     head = event.message
                     output_tokens = head.usage.output_tokens
-                elif kind is _MessageDelta:
+                elif type(event) is _MessageDelta:
                     stop_reason = event.delta.stop_reason
                     output_tokens = event.usage.output_tokens
-                elif kind is _MessageStop:
+                elif type(event) is _MessageStop:
                     stopped = True
         response.release_conn()
         if head is None or not stopped:

@@ -4,8 +4,8 @@ The handful of names most programs need; everything else lives in ``claude.pure`
 functions and data, no I/O) and ``claude.shell`` (the calls that do I/O).
 """
 
+from claude import errors as errors
 from claude._version import __version__ as __version__
-from claude.pure import errors as errors
 from claude.pure.breaker import BreakerPolicy as BreakerPolicy
 from claude.pure.errors import ClaudeError as ClaudeError
 from claude.pure.errors import ClaudeException as ClaudeException

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
 import threading
 
@@ -26,6 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the key clients must send")
     args = parser.parse_args(argv)
+    stop_signals, mask_before = _block_stop_signals()
+    try:
+        return _serve(args, stop_signals)
+    finally:
+        if stop_signals:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask_before)
+
+
+def _serve(args: argparse.Namespace, stop_signals: set[signal.Signals]) -> int:
     try:
         server = LocalServer(api_key=args.api_key, host=args.host, port=args.port).start()
     except OSError as error:
@@ -36,8 +46,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ANTHROPIC_BASE_URL={server.base_url}", flush=True)
         print(f"ANTHROPIC_API_KEY={server.api_key}", flush=True)
         print("Serving; press Ctrl-C to stop.", file=sys.stderr, flush=True)
-        threading.Event().wait()
+        if stop_signals:
+            signal.sigwait(stop_signals)
+        else:
+            threading.Event().wait()
     return 0
+
+
+def _block_stop_signals() -> tuple[set[signal.Signals], set[int | signal.Signals]]:
+    """Block SIGINT/SIGTERM before any server thread starts, so only `sigwait` ever takes them.
+
+    Then a Ctrl-C can never land as a KeyboardInterrupt inside a lock, a print or the server's own
+    shutdown: it simply returns from `sigwait` and the server closes in order. Where the platform has
+    no `sigwait` (Windows), nothing is blocked and Ctrl-C interrupts the wait as usual. Returns the
+    signals blocked and the mask to restore.
+    """
+    if not hasattr(signal, "sigwait") or threading.current_thread() is not threading.main_thread():
+        return set(), set()
+    wanted = {signal.SIGINT, signal.SIGTERM}
+    return wanted, signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ from claude.pure.wire import (
 )
 from tests.property.stream_strategies import Frame, JsonDict, render, streams, text, to_sse
 
-EXAMPLES = Path(__file__).parents[3] / "shared" / "sse-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "sse-examples"
 
 # --- the oracle: the official SDK reading the same bytes ----------------------------------------
 

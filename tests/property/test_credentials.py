@@ -28,15 +28,16 @@ well_formed = st.text(string.printable.strip(), min_size=1, max_size=40).filter(
     lambda s: not any(c.isspace() for c in s)
 )
 """Non-empty printable ASCII without whitespace: what a header can carry."""
-malformed = (
-    st.just("")
-    | st.tuples(
-        well_formed, st.sampled_from([" ", "\t", "\n", "\r\n", "\x00", "\x7f", "é", "—"])
-    ).map("".join)
+distinctive = st.text(string.ascii_letters + string.digits, min_size=16, max_size=40)
+"""A run of 16+ letters and digits: it cannot occur in a fixed error message by accident."""
+malformed = st.just("") | st.tuples(
+    distinctive,
+    st.sampled_from([" ", "\t", "\n", "\r\n", "\x00", "\x7f", "é", "—"])
     | st.text(min_size=1, max_size=20).filter(
         lambda s: not (s.isascii() and s.isprintable()) or any(c.isspace() for c in s)
-    )
-)
+    ),
+).map("".join)
+"""Empty, or a distinctive core spoiled by whitespace or a non-printable, non-ASCII character."""
 blank = st.text(" \t\n", max_size=3)
 
 

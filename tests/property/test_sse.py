@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from claude.pure import sse
 from claude.pure.sse import SseEvent, SseIncomplete, SseState, feed, finish, parse, render
 
-EXAMPLES = Path(__file__).parents[3] / "shared" / "sse-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "sse-examples"
 BOM = b"\xef\xbb\xbf"
 
 # Characters a parser that splits with str.splitlines (or on Unicode line breaks) would mangle.

@@ -26,7 +26,7 @@ from claude.shell.control import AsyncControlledStream, ControlledStream
 from claude.testing import Fault, LocalServer
 from tests.shell.conftest import HELLO, Mode
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "sse-examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "sse-examples"
 LONG: dict[str, object] = {
     **HELLO,
     "messages": [{"role": "user", "content": "tell me a fairly long story about streams " * 3}],
