@@ -62,6 +62,7 @@ __all__ = [
     "error_block",
     "result_block",
     "tool",
+    "with_tools",
 ]
 
 _P = ParamSpec("_P")
@@ -278,6 +279,27 @@ def _decode_args(
     return Success(ToolCall(tool_use_id=block.id, tool=found, args=tuple(args), kwargs=kwargs))
 
 
+def with_tools(
+    request: MessageRequest, tools: Sequence[FunctionTool[..., object]]
+) -> Result[MessageRequest, InvalidArgument]:
+    """``request`` offering ``tools`` too (after any tools it already has), or the first problem.
+
+    Each tool's definition must be sound, and the request's tool checks (unique names, at
+    most 64 tools) must hold for the whole list.
+    """
+    definitions: list[Tool] = list(request.tools) if request.tools is not UNSET else []
+    for candidate in tools:
+        made = candidate.definition
+        if not isinstance(made, Success):
+            return Failure(made.failure())
+        definitions.append(made.unwrap())
+    offered = msgspec.structs.replace(request, tools=definitions)
+    for problem in problems(offered, api_version="2023-06-01"):
+        if problem.path.startswith("tools"):
+            return Failure(problem)
+    return Success(offered)
+
+
 def result_block(tool_use_id: str, value: object) -> ToolResultBlock:
     """The ``tool_result`` answering ``tool_use_id`` with a tool's return value; never raises.
 
@@ -335,7 +357,9 @@ def _signature(
     where = f"tool {name!r}"
     try:
         signature = inspect.signature(fn)
-        hints = typing.get_type_hints(fn, include_extras=True)
+        # A callable object's parameters are those of its class's __call__.
+        source = fn if inspect.isroutine(fn) else getattr(type(fn), "__call__", fn)  # noqa: B004
+        hints = typing.get_type_hints(source, include_extras=True)
     except (TypeError, ValueError, NameError, AttributeError) as exc:
         return Failure(
             InvalidArgument(

@@ -25,8 +25,18 @@ from claude.pure.tools import (
     error_block,
     result_block,
     tool,
+    with_tools,
 )
-from claude.pure.wire import ImageBlock, TextBlock, ToolResultBlock, ToolUseBlock, UrlSource
+from claude.pure.wire import (
+    ImageBlock,
+    MessageParam,
+    MessageRequest,
+    TextBlock,
+    Tool,
+    ToolResultBlock,
+    ToolUseBlock,
+    UrlSource,
+)
 from tests.property import schema_strategies as gen
 
 many = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -261,7 +271,44 @@ def test_a_callable_object_with_async_call_is_async() -> None:
         async def __call__(self, url: str) -> str:
             return url
 
-    assert FunctionTool(Fetcher(), name="fetcher").is_async
+    fetcher = FunctionTool(Fetcher(), name="fetcher")
+    assert fetcher.is_async
+    assert schema_of(fetcher)["required"] == ["url"]
+    assert fetcher.bind(use({"url": "u"}, name="fetcher")).unwrap().kwargs == {"url": "u"}
+
+
+REQUEST = MessageRequest(
+    model="claude-haiku-4-5",
+    max_tokens=64,
+    messages=[MessageParam(role="user", content="Weather?")],
+    tools=[Tool(name="search", input_schema={"type": "object", "properties": {}})],
+)
+
+
+def test_with_tools_appends_the_definitions_after_the_requests_own() -> None:
+    """The request keeps its tools and gains the functions' definitions, in order."""
+
+    @tool
+    def ping() -> str:
+        return "pong"
+
+    offered = with_tools(REQUEST, [get_weather, ping]).unwrap()
+    assert offered.tools is not msgspec.UNSET
+    assert [t.name for t in offered.tools] == ["search", "get_weather", "ping"]
+    assert offered.tools[1] == get_weather.definition.unwrap()
+    assert msgspec.structs.replace(offered, tools=REQUEST.tools) == REQUEST
+
+
+def test_with_tools_refuses_a_duplicate_name_or_an_undescribable_function() -> None:
+    """Two tools of one name, or a tool whose definition failed, fail with the path."""
+
+    @tool(name="search")
+    def search(query: str) -> str:
+        return query
+
+    assert "already the name" in with_tools(REQUEST, [search]).failure().problem
+    bad = FunctionTool(lambda *a: None, name="bad")
+    assert with_tools(REQUEST, [bad]).failure().path == "tool 'bad'.a"
 
 
 @pytest.mark.parametrize(
