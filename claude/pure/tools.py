@@ -108,6 +108,7 @@ class _Signature(msgspec.Struct, frozen=True, kw_only=True):
     """What ``bind`` needs of a signature: the argument Struct and how each field is passed."""
 
     args_type: type[msgspec.Struct]
+    decoder: msgspec.json.Decoder[Any]
     positional: tuple[tuple[str, object], ...]
     """Positional-only parameters in order, with their defaults (``UNSET``: none)."""
     keyword: tuple[str, ...]
@@ -251,7 +252,7 @@ def _decode_args(
 ) -> Result[ToolCall, ToolInputRejected]:
     try:
         data = msgspec.json.encode(block.input)
-        decoded = msgspec.json.Decoder(sig.args_type).decode(data)
+        decoded = sig.decoder.decode(data)
     except msgspec.ValidationError as exc:
         text = str(exc)
         problem, _, where = text.partition(" - at `")
@@ -417,7 +418,7 @@ def _signature(
             kw_only=True,
             forbid_unknown_fields=True,
         )
-        msgspec.json.Decoder(args_type)  # fails now, not at the first call, on an unusable type
+        decoder = msgspec.json.Decoder(args_type)  # an unusable type fails here, not at a call
     except (TypeError, ValueError) as exc:
         return Failure(
             InvalidArgument(
@@ -425,7 +426,12 @@ def _signature(
             )
         )
     return Success(
-        _Signature(args_type=args_type, positional=tuple(positional), keyword=tuple(keyword))
+        _Signature(
+            args_type=args_type,
+            decoder=decoder,
+            positional=tuple(positional),
+            keyword=tuple(keyword),
+        )
     )
 
 
