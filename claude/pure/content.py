@@ -37,6 +37,7 @@ from claude.pure.wire import Message, MessageRequest, ToolUseBlock
 __all__ = [
     "Answer",
     "Block",
+    "Display",
     "Part",
     "ToolError",
     "Ttl",
@@ -771,6 +772,7 @@ def tool_results(
 # --- thinking ----------------------------------------------------------------------------
 
 Display = Literal["summarized", "omitted"]
+"""How a reply shows its thinking: a summary, or nothing (the thinking still happens)."""
 
 
 def enable_thinking(budget_tokens: int, *, display: Display | None = None) -> Block:
