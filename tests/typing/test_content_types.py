@@ -1,0 +1,86 @@
+"""Type-level tests of the content, cost and quota helpers: ``reveal_type`` through mypy, no ``Any``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from mypy import api
+
+ROOT = Path(__file__).parents[2]
+
+SNIPPET = """\
+from claude.pure import caching, content, cost, quota
+from claude.pure.wire import MessageRequest
+from claude.shell.content_files import image_file
+from claude.shell.quota import QuotaTracker
+
+request = MessageRequest(model="m", max_tokens=1, messages=[])
+reveal_type(content.user("hi", content.image(b"")))
+reveal_type(content.tool("t"))
+reveal_type(content.tool_results({}, {}))
+reveal_type(content.web_search())
+reveal_type(caching.with_cache(request, system=True))
+reveal_type(caching.with_cache({"model": "m"}, system=True))
+reveal_type(cost.of({}, "m"))
+reveal_type(cost.of({}, "m").map(lambda c: c.total))
+reveal_type(quota.record)
+reveal_type(quota.estimate({}))
+reveal_type(image_file("a.png"))
+reveal_type(QuotaTracker.reserve)
+"""
+
+EXPECTED = {
+    'content.user("hi", content.image(b""))': "Result[dict[str, object], claude.pure.errors.ClaudeError]",
+    'content.tool("t")': "Result[dict[str, object], claude.pure.errors.InvalidArgument]",
+    "content.tool_results({}, {})": "Result[dict[str, object], claude.pure.errors.InvalidArgument]",
+    "content.web_search()": "dict[str, object]",
+    "caching.with_cache(request, system=True)": "Result[claude.pure.wire.MessageRequest, claude.pure.errors.InvalidArgument]",
+    'caching.with_cache({"model": "m"}, system=True)': "Result[dict[str, object], claude.pure.errors.InvalidArgument]",
+    'cost.of({}, "m")': "Result[claude.pure.cost.Cost, claude.pure.errors.InvalidArgument]",
+    'cost.of({}, "m").map(lambda c: c.total)': "Result[float, claude.pure.errors.InvalidArgument]",
+    "quota.record": "-> returns.result.Result[claude.pure.quota.QuotaState, claude.pure.quota.QuotaExceeded]",
+    "quota.estimate({})": "Result[claude.pure.quota.Spend, claude.pure.errors.ClaudeError]",
+    'image_file("a.png")': "Result[dict[str, object], claude.pure.errors.ClaudeError]",
+    "QuotaTracker.reserve": "-> returns.result.Result[None, claude.pure.quota.QuotaExceeded]",
+}
+"""What each revealed expression must show (a part of its revealed type)."""
+
+
+@pytest.fixture(scope="module")
+def revealed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Each revealed expression of SNIPPET and its type, from one mypy run with the project config."""
+    where = tmp_path_factory.mktemp("reveal")
+    snippet = where / "snippet.py"
+    snippet.write_text(SNIPPET)
+    stdout, stderr, _ = api.run(
+        [
+            "--config-file",
+            str(ROOT / "mypy.ini"),
+            "--cache-dir",
+            str(where / "cache"),
+            "--no-error-summary",
+            "--hide-error-context",
+            str(snippet),
+        ]
+    )
+    assert stderr == ""
+    lines = SNIPPET.splitlines()
+    found: dict[str, str] = {}
+    for line in stdout.splitlines():
+        match = re.match(r".*snippet\.py:(\d+): note: Revealed type is \"(.*)\"$", line)
+        if match:
+            source = lines[int(match.group(1)) - 1]
+            found[source.removeprefix("reveal_type(").removesuffix(")")] = match.group(2)
+        else:
+            assert not re.match(r".*snippet\.py:\d+: error:", line), stdout
+    return found
+
+
+@pytest.mark.parametrize("expression", list(EXPECTED))
+def test_helpers_reveal_their_types_without_any(revealed: dict[str, str], expression: str) -> None:
+    """Each helper reveals the documented type, and no Any."""
+    shown = revealed[expression]
+    assert EXPECTED[expression] in shown, shown
+    assert "Any" not in shown, shown
