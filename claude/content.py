@@ -10,8 +10,7 @@ naming the path.
 from claude.pure import content as _pure
 from claude.pure.caching import breakpoints
 from claude.pure.content import *  # noqa: F403  (the pure module's __all__ is the contract)
-from claude.shell.content_files import image_file
-from claude.shell.content_files import pdf_file
-from claude.shell.content_files import text_file
+from claude.shell.content_files import image_file, pdf_file, text_file
 
-__all__ = [*_pure.__all__, "breakpoints", "image_file", "pdf_file", "text_file"]
+__all__ = list(_pure.__all__)
+__all__ += ["breakpoints", "image_file", "pdf_file", "text_file"]
