@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import keyword
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -34,7 +34,7 @@ from returns.result import Failure, Result, Success
 
 from claude.pure.wire import Unknown
 
-__all__ = ["CodecError", "convert", "decode", "encode", "extra_fields"]
+__all__ = ["CodecError", "convert", "decode", "encode", "extra_fields", "plain"]
 
 _T = TypeVar("_T")
 
@@ -98,9 +98,11 @@ def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
     A typed value is checked too (msgspec constructors do not check types): it is converted
     from its wire form, so the result is always a value whose fields have their declared types.
     """
+    return plain(value).bind(lambda data: _convert_plain(data, type_))
+
+
+def _convert_plain(value: object, type_: type[_T]) -> Result[_T, CodecError]:
     try:
-        # to_builtins also unpacks Structs nested in plain data, which convert would trust.
-        value = msgspec.to_builtins(value)
         return Success(msgspec.convert(value, type_))
     except msgspec.ValidationError:
         return _walk_top(value, type_)
@@ -108,6 +110,98 @@ def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
         return Failure(_TOO_DEEP)
     except Exception as exc:  # the promise is "never raises", by construction
         return Failure(_unreadable(exc))
+
+
+def plain(value: object) -> Result[object, CodecError]:
+    """``value`` as exact JSON builtins (dict, list, str, int, float, bool, None); never raises.
+
+    Structs are unpacked to their wire form. Subclasses of ``str``, ``int``, ``float``, ``list``
+    and ``dict`` become the exact builtin (read with the builtin's own methods, so an override
+    that raises or lies is never called), and any other ``Mapping`` or sequence is read once,
+    here: a container whose methods raise is a ``CodecError`` naming its path, and nothing read
+    later can run the caller's code again.
+
+    >>> class Loud(str):
+    ...     def __str__(self) -> str:
+    ...         raise RuntimeError("boom")
+    >>> plain({"model": Loud("m")}).unwrap()
+    {'model': 'm'}
+    """
+    try:
+        # The common case in one C call: msgspec reads dicts, lists and Structs through the C
+        # API (no overridden method runs) and refuses subclasses of str, int and float.
+        return Success(msgspec.to_builtins(value))
+    except RecursionError:
+        return Failure(_TOO_DEEP)
+    except Exception:
+        pass
+    try:
+        return Success(_exact(value, "", 0))
+    except _Mismatch as mismatch:
+        return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
+    except RecursionError:
+        return Failure(_TOO_DEEP)
+
+
+_MAX_DEPTH = 1000
+
+
+def _exact(value: object, path: str, depth: int) -> object:
+    """``value`` as exact builtins (see ``plain``); raise _Mismatch naming the path."""
+    if depth > _MAX_DEPTH:
+        raise RecursionError
+    kind = type(value)
+    if value is None or kind is bool:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, msgspec.Struct):
+        return _exact(_struct_fields(value), path, depth + 1)
+    if isinstance(value, dict):
+        items: object = list(dict.items(value))
+    elif isinstance(value, Mapping):
+        items = _read(lambda: [(k, value[k]) for k in list(value.keys())], path)
+    elif isinstance(value, list | tuple):
+        seq = list.copy(value) if isinstance(value, list) else list(tuple.__iter__(value))
+        return [_exact(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(seq)]
+    else:
+        raise _Mismatch(path, f"{_kind(value)} cannot be sent as JSON")
+    out: dict[str, object] = {}
+    for key, item in cast(list[tuple[object, object]], items):
+        if not isinstance(key, str):
+            raise _Mismatch(path, f"field names must be strings, got {_kind(key)}")
+        name = str.__str__(key)
+        out[name] = _exact(item, _at(path, name), depth + 1)
+    return out
+
+
+def _struct_fields(value: msgspec.Struct) -> dict[str, object]:
+    """A Struct's set fields by wire name, extras included (``msgspec.to_builtins`` refused it)."""
+    fields = {f.encode_name: getattr(value, f.name, UNSET) for f in msgspec.structs.fields(value)}
+    fields.update(extra_fields(value))
+    return {name: item for name, item in fields.items() if item is not UNSET}
+
+
+def _read(read: Callable[[], _T], path: str) -> _T:
+    """Run the caller's container method ``read``; whatever it raises becomes a _Mismatch."""
+    try:
+        return read()
+    except RecursionError:
+        raise
+    except Exception as exc:
+        raise _Mismatch(
+            path, f"could not be read ({_type_name(exc)} from its own methods)"
+        ) from None
+
+
+def _type_name(value: object) -> str:
+    """The name of ``value``'s type, without calling anything ``value`` defines."""
+    name = type.__dict__["__name__"].__get__(type(value))
+    return name if type(name) is str else "object"
 
 
 def extra_fields(value: msgspec.Struct) -> dict[str, object]:
@@ -131,7 +225,8 @@ def _walk_top(raw: object, type_: type[_T]) -> Result[_T, CodecError]:
 
 
 def _unreadable(exc: Exception) -> CodecError:
-    return CodecError(path="", problem=f"unreadable input ({type(exc).__name__}: {exc})")
+    # Only the type's name: an exception's own ``__str__`` is the caller's code and may raise.
+    return CodecError(path="", problem=f"unreadable input ({_type_name(exc)})")
 
 
 def _at(path: str, key: str) -> str:
@@ -151,7 +246,7 @@ _KIND = {
 
 
 def _kind(value: object) -> str:
-    return _KIND.get(type(value), type(value).__name__)
+    return _KIND.get(type(value)) or _type_name(value)
 
 
 def _walk(value: object, t: mi.Type, path: str) -> object:

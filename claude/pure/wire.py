@@ -104,6 +104,7 @@ STOP_REASONS: Final = (
     "pause_turn",
     "refusal",
     "model_context_window_exceeded",
+    "compaction",
 )
 """Stop reasons known today; any other string is a newer one and is kept as it is."""
 
@@ -456,10 +457,11 @@ class Tool(Wire, frozen=True, kw_only=True):
     """A tool definition: a custom tool (``name`` + ``input_schema``) or a versioned server tool.
 
     Server tools (``type: "web_search_20250305"`` and friends) carry options of their own; those
-    are kept as extra fields by the lenient decoder and sent as given.
+    are kept as extra fields by the lenient decoder and sent as given. Toolsets
+    (``mcp_toolset``, ``browser_toolset_*``, ``computer_toolset_*``) have no ``name``.
     """
 
-    name: str
+    name: str | UnsetType = UNSET
     type: str | UnsetType = UNSET
     description: str | UnsetType = UNSET
     input_schema: JsonObject | UnsetType = UNSET
@@ -552,7 +554,19 @@ class MessageRequest(Wire, frozen=True, kw_only=True):
     inference_geo: str | UnsetType | None = UNSET
     speed: str | UnsetType | None = UNSET
     diagnostics: object = UNSET
+    # beta (SDK 2.14 ``beta.messages.create``): sent as given, the API decides
+    billing_policy: object = UNSET
+    compaction: object = UNSET
+    fallbacks: object = UNSET
+    fallback_credit_token: object = UNSET
+    thread: object = UNSET
+    # header parameters: the SDK sends these as headers, and so do we (never in the body)
     user_profile_id: str | UnsetType = UNSET
+    """Sent as ``anthropic-user-profile-id``."""
+    workspace_id: str | UnsetType = UNSET
+    """Sent as ``anthropic-workspace-id``."""
+    betas: list[str] | UnsetType = UNSET
+    """Joined with ``,`` into ``anthropic-beta``, after the client's own betas."""
 
 
 # --- response ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ the body it would send must equal the body we build.
 from __future__ import annotations
 
 import json
+import typing
 import warnings
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -424,7 +425,7 @@ message_extras: dict[str, SearchStrategy[object]] = {
             },
         )
     ),
-    "stop_reason": maybe(st.sampled_from(wire.STOP_REASONS)),
+    "stop_reason": maybe(st.sampled_from(typing.get_args(sdk.StopReason))),
     "stop_sequence": maybe(texts),
 }
 messages = model(

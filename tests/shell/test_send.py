@@ -165,7 +165,7 @@ def test_a_missing_key_fails_before_any_io(server: LocalServer) -> None:
 
 def test_invalid_requests_fail_before_any_io(server: LocalServer, client: Client) -> None:
     """A request that breaks a rule is a Failure naming the field; nothing is sent."""
-    error = client.send({**HELLO, "max_tokens": 0}).failure()
+    error = client.send({**HELLO, "max_tokens": -1}).failure()
     assert isinstance(error, InvalidArgument) and error.path == "max_tokens"
     assert server.request_count == 0
 
