@@ -64,6 +64,7 @@ from claude.pure.wire import (
 
 __all__ = [
     "CitationsDelta",
+    "CompactionDelta",
     "ContentBlockDeltaEvent",
     "ContentBlockStartEvent",
     "ContentBlockStopEvent",
@@ -120,12 +121,27 @@ class CitationsDelta(Tagged, frozen=True, kw_only=True, tag="citations_delta"):
     citation: Citation
 
 
+class CompactionDelta(Tagged, frozen=True, kw_only=True, tag="compaction_delta"):
+    """The content of a ``compaction`` block (beta): replaces its ``content`` and
+    ``encrypted_content`` (absent is ``null``, as in the SDK's beta accumulator)."""
+
+    content: str | UnsetType | None = UNSET
+    encrypted_content: str | UnsetType | None = UNSET
+
+
 class UnknownDelta(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
-    """A delta type newer than this library, kept as sent; folding ignores it, as the SDK does."""
+    """A delta type newer than this library, kept as sent. The fold keeps it on a block of an
+    unknown type (``UnknownBlock.deltas``) and ignores it on known blocks, as the SDK does."""
 
 
 Delta: TypeAlias = (
-    TextDelta | InputJsonDelta | ThinkingDelta | SignatureDelta | CitationsDelta | UnknownDelta
+    TextDelta
+    | InputJsonDelta
+    | ThinkingDelta
+    | SignatureDelta
+    | CitationsDelta
+    | CompactionDelta
+    | UnknownDelta
 )
 """The ``delta`` of a ``content_block_delta`` event."""
 
@@ -185,13 +201,18 @@ class MessageDeltaUsage(Wire, frozen=True, kw_only=True):
     cache_read_input_tokens: int | UnsetType | None = UNSET
     server_tool_use: ServerToolUsage | UnsetType | None = UNSET
     output_tokens_details: JsonObject | UnsetType | None = UNSET
+    iterations: list[JsonObject] | UnsetType | None = UNSET
+    fallback_credit: JsonObject | UnsetType | None = UNSET
 
 
 class MessageDeltaEvent(Tagged, frozen=True, kw_only=True, tag="message_delta"):
-    """Near the end of a stream: the stop reason and the usage totals so far."""
+    """Near the end of a stream: the stop reason and the usage totals so far; in beta streams
+    also the context edits applied and, after a mid-stream fallback, the input transformations."""
 
     delta: MessageDeltaFields
     usage: MessageDeltaUsage
+    context_management: JsonObject | UnsetType | None = UNSET
+    input_transformations: list[JsonObject] | UnsetType | None = UNSET
 
 
 class MessageStopEvent(Tagged, frozen=True, kw_only=True, tag="message_stop"):
@@ -203,10 +224,12 @@ class PingEvent(Tagged, frozen=True, kw_only=True, tag="ping"):
 
 
 class ErrorDetail(Wire, frozen=True, kw_only=True):
-    """The ``error`` object of an ``error`` event: its ``type`` (``overloaded_error``, ...) and text."""
+    """The ``error`` object of an ``error`` event: its ``type`` (``overloaded_error``, ...), its
+    text and, when the API gives them, ``details`` (``details.error_code`` names the cause)."""
 
     type: str
     message: str
+    details: JsonObject | UnsetType | None = UNSET
 
 
 class ErrorEvent(Tagged, frozen=True, kw_only=True, tag="error"):

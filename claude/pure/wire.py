@@ -39,16 +39,20 @@ __all__ = [
     "Citation",
     "CitationsConfig",
     "CodeExecutionToolResultBlock",
+    "CompactionBlock",
     "ContainerUploadBlock",
     "ContentBlock",
     "ContentBlockLocation",
     "ContentSource",
     "DocumentBlock",
     "DocumentSource",
+    "FallbackBlock",
     "FileSource",
     "ImageBlock",
     "ImageSource",
     "JsonObject",
+    "McpToolResultBlock",
+    "McpToolUseBlock",
     "Message",
     "MessageParam",
     "MessageRequest",
@@ -127,12 +131,20 @@ class Tagged(Wire, frozen=True, kw_only=True, tag_field="type"):
         return str(self.__struct_config__.tag)
 
 
-class Unknown(Tagged, frozen=True, kw_only=True):
+class Unknown(Tagged, frozen=True, kw_only=True, dict=True):
     """Marker base of the fall-back member of each union: a value of a type this library predates.
 
     The lenient decoder builds a subclass whose tag is the real ``type`` and whose fields are
     the value's keys, so ``msgspec.to_builtins`` gives the original object back unchanged.
     """
+
+    @property
+    def deltas(self) -> tuple[object, ...]:
+        """The stream deltas of unknown types that arrived for this block, in order (a block of
+        a newer type may be built by deltas this library predates; they are kept, not dropped).
+        Never encoded: the wire form stays the block as it started."""
+        value = self.__dict__.get("_deltas", ())
+        return value if isinstance(value, tuple) else ()
 
     @property
     def fields(self) -> dict[str, object]:
@@ -308,7 +320,18 @@ class SearchResultBlock(Tagged, frozen=True, kw_only=True, tag="search_result"):
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
-class ToolUseBlock(Tagged, frozen=True, kw_only=True, tag="tool_use"):
+class _ToolInput(Tagged, frozen=True, kw_only=True, dict=True):
+    """Base of the blocks whose ``input`` a stream builds from ``input_json_delta`` pieces."""
+
+    @property
+    def partial_json(self) -> str | None:
+        """The raw input JSON when a stream stopped inside it (``max_tokens``, ``pause_turn``,
+        ``refusal``): ``input`` then holds what of it parses. ``None`` when the input is whole."""
+        value = self.__dict__.get("_partial_json")
+        return value if isinstance(value, str) else None
+
+
+class ToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="tool_use"):
     """The model asks the caller to run tool ``name`` with ``input``."""
 
     id: str
@@ -345,7 +368,7 @@ class RedactedThinkingBlock(Tagged, frozen=True, kw_only=True, tag="redacted_thi
     data: str
 
 
-class ServerToolUseBlock(Tagged, frozen=True, kw_only=True, tag="server_tool_use"):
+class ServerToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="server_tool_use"):
     """A call of a tool the API runs itself (web search, code execution, ...)."""
 
     id: str
@@ -418,6 +441,44 @@ class ContainerUploadBlock(Tagged, frozen=True, kw_only=True, tag="container_upl
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
+class McpToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="mcp_tool_use"):
+    """A call of a tool on an MCP server the API connects to (beta ``mcp_servers``)."""
+
+    id: str
+    name: str
+    server_name: str
+    input: JsonObject
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
+class McpToolResultBlock(Tagged, frozen=True, kw_only=True, tag="mcp_tool_result"):
+    """What an MCP server's tool answered."""
+
+    tool_use_id: str
+    content: str | list[TextBlock]
+    is_error: bool | UnsetType = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
+class CompactionBlock(Tagged, frozen=True, kw_only=True, tag="compaction"):
+    """A summary standing for the turns the API compacted (beta ``compaction``); pass it back."""
+
+    content: str | UnsetType | None = UNSET
+    encrypted_content: str | UnsetType | None = UNSET
+    signature: str | UnsetType | None = UNSET
+    tool_changes: list[JsonObject] | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
+class FallbackBlock(Tagged, frozen=True, kw_only=True, tag="fallback"):
+    """The request moved to a fallback model mid-reply (beta ``fallbacks``): from where, to what,
+    and why. The message's ``model`` is the one of ``to``."""
+
+    from_: JsonObject = msgspec.field(name="from")
+    to: JsonObject
+    trigger: JsonObject
+
+
 class UnknownBlock(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
     """A content block type newer than this library, kept as sent and passed back as it came."""
 
@@ -439,6 +500,10 @@ ContentBlock = (
     | TextEditorCodeExecutionToolResultBlock
     | ToolSearchToolResultBlock
     | ContainerUploadBlock
+    | McpToolUseBlock
+    | McpToolResultBlock
+    | CompactionBlock
+    | FallbackBlock
     | UnknownBlock
 )
 """Any block of a message's ``content``, in a request or a reply."""
@@ -599,6 +664,8 @@ class Usage(Wire, frozen=True, kw_only=True):
     output_tokens_details: JsonObject | UnsetType | None = UNSET
     inference_geo: str | UnsetType | None = UNSET
     speed: str | UnsetType | None = UNSET
+    iterations: list[JsonObject] | UnsetType | None = UNSET
+    fallback_credit: JsonObject | UnsetType | None = UNSET
 
 
 class Message(Wire, frozen=True, kw_only=True, dict=True):
@@ -620,6 +687,8 @@ class Message(Wire, frozen=True, kw_only=True, dict=True):
     container: JsonObject | UnsetType | None = UNSET
     stop_details: JsonObject | UnsetType | None = UNSET
     diagnostics: JsonObject | UnsetType | None = UNSET
+    context_management: JsonObject | UnsetType | None = UNSET
+    input_transformations: list[JsonObject] | UnsetType | None = UNSET
 
     @property
     def request_id(self) -> str | None:

@@ -169,7 +169,7 @@ class HostileMapping(Mapping[str, object]):
             raise Boom
         return len(self.data)
 
-    def keys(self):  # type: ignore[no-untyped-def,override]
+    def keys(self):  # type: ignore[no-untyped-def]
         if self.fail == "keys":
             raise Boom
         return self.data.keys()
@@ -187,10 +187,10 @@ class HostileDict(dict[str, object]):
     def __iter__(self) -> Iterator[str]:
         raise Boom
 
-    def keys(self):  # type: ignore[no-untyped-def,override]
+    def keys(self):  # type: ignore[no-untyped-def]
         raise Boom
 
-    def items(self):  # type: ignore[no-untyped-def,override]
+    def items(self):  # type: ignore[no-untyped-def]
         raise Boom
 
     def __getitem__(self, key: str) -> object:
