@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import attrgetter
-from typing import Final, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -94,11 +94,19 @@ __all__ = [
 class TextDelta(Tagged, frozen=True, kw_only=True, gc=False, tag="text_delta"):
     """More text for a ``text`` block: append ``text``."""
 
+    @property
+    def type(self) -> Literal["text_delta"]:
+        return "text_delta"
+
     text: str
 
 
 class InputJsonDelta(Tagged, frozen=True, kw_only=True, gc=False, tag="input_json_delta"):
     """A piece of a tool call's input JSON; pieces split keys, strings and numbers anywhere."""
+
+    @property
+    def type(self) -> Literal["input_json_delta"]:
+        return "input_json_delta"
 
     partial_json: str
 
@@ -106,11 +114,19 @@ class InputJsonDelta(Tagged, frozen=True, kw_only=True, gc=False, tag="input_jso
 class ThinkingDelta(Tagged, frozen=True, kw_only=True, tag="thinking_delta"):
     """More text for a ``thinking`` block: append ``thinking``."""
 
+    @property
+    def type(self) -> Literal["thinking_delta"]:
+        return "thinking_delta"
+
     thinking: str
 
 
 class SignatureDelta(Tagged, frozen=True, kw_only=True, tag="signature_delta"):
     """The signature of a ``thinking`` block: replaces the one it started with."""
+
+    @property
+    def type(self) -> Literal["signature_delta"]:
+        return "signature_delta"
 
     signature: str
 
@@ -118,12 +134,20 @@ class SignatureDelta(Tagged, frozen=True, kw_only=True, tag="signature_delta"):
 class CitationsDelta(Tagged, frozen=True, kw_only=True, tag="citations_delta"):
     """One more citation for a ``text`` block: append it to the block's ``citations``."""
 
+    @property
+    def type(self) -> Literal["citations_delta"]:
+        return "citations_delta"
+
     citation: Citation
 
 
 class CompactionDelta(Tagged, frozen=True, kw_only=True, tag="compaction_delta"):
     """The content of a ``compaction`` block (beta): replaces its ``content`` and
     ``encrypted_content`` (absent is ``null``, as in the SDK's beta accumulator)."""
+
+    @property
+    def type(self) -> Literal["compaction_delta"]:
+        return "compaction_delta"
 
     content: str | UnsetType | None = UNSET
     encrypted_content: str | UnsetType | None = UNSET
@@ -151,11 +175,19 @@ Delta: TypeAlias = (
 class MessageStartEvent(Tagged, frozen=True, kw_only=True, tag="message_start"):
     """The stream's first event: the message with empty ``content`` and the input usage."""
 
+    @property
+    def type(self) -> Literal["message_start"]:
+        return "message_start"
+
     message: Message
 
 
 class ContentBlockStartEvent(Tagged, frozen=True, kw_only=True, tag="content_block_start"):
     """Block ``index`` begins; text and tool blocks start empty, server-tool results start whole."""
+
+    @property
+    def type(self) -> Literal["content_block_start"]:
+        return "content_block_start"
 
     index: int
     content_block: ContentBlock
@@ -170,12 +202,20 @@ class ContentBlockDeltaEvent(
     immutable and cannot form reference cycles, so the collector need not track them.
     """
 
+    @property
+    def type(self) -> Literal["content_block_delta"]:
+        return "content_block_delta"
+
     index: int
     delta: Delta
 
 
 class ContentBlockStopEvent(Tagged, frozen=True, kw_only=True, tag="content_block_stop"):
     """Block ``index`` is complete."""
+
+    @property
+    def type(self) -> Literal["content_block_stop"]:
+        return "content_block_stop"
 
     index: int
 
@@ -209,6 +249,10 @@ class MessageDeltaEvent(Tagged, frozen=True, kw_only=True, tag="message_delta"):
     """Near the end of a stream: the stop reason and the usage totals so far; in beta streams
     also the context edits applied and, after a mid-stream fallback, the input transformations."""
 
+    @property
+    def type(self) -> Literal["message_delta"]:
+        return "message_delta"
+
     delta: MessageDeltaFields
     usage: MessageDeltaUsage
     context_management: JsonObject | UnsetType | None = UNSET
@@ -218,9 +262,17 @@ class MessageDeltaEvent(Tagged, frozen=True, kw_only=True, tag="message_delta"):
 class MessageStopEvent(Tagged, frozen=True, kw_only=True, tag="message_stop"):
     """The message is complete."""
 
+    @property
+    def type(self) -> Literal["message_stop"]:
+        return "message_stop"
+
 
 class PingEvent(Tagged, frozen=True, kw_only=True, tag="ping"):
     """A keep-alive; it changes nothing."""
+
+    @property
+    def type(self) -> Literal["ping"]:
+        return "ping"
 
 
 class ErrorDetail(Wire, frozen=True, kw_only=True):
@@ -234,6 +286,10 @@ class ErrorDetail(Wire, frozen=True, kw_only=True):
 
 class ErrorEvent(Tagged, frozen=True, kw_only=True, tag="error"):
     """The API failed mid-stream (the HTTP status stays 200); the stream ends here."""
+
+    @property
+    def type(self) -> Literal["error"]:
+        return "error"
 
     error: ErrorDetail
     request_id: str | UnsetType | None = UNSET

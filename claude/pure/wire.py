@@ -20,7 +20,7 @@ Every type here is a frozen msgspec Struct whose encoding *is* the wire JSON:
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -177,6 +177,10 @@ class CitationsConfig(Wire, frozen=True, kw_only=True):
 class CharLocation(Tagged, frozen=True, kw_only=True, tag="char_location"):
     """A citation of a character range of a plain-text document."""
 
+    @property
+    def type(self) -> Literal["char_location"]:
+        return "char_location"
+
     cited_text: str
     document_index: int
     document_title: str | UnsetType | None = UNSET
@@ -187,6 +191,10 @@ class CharLocation(Tagged, frozen=True, kw_only=True, tag="char_location"):
 
 class PageLocation(Tagged, frozen=True, kw_only=True, tag="page_location"):
     """A citation of a page range of a PDF document."""
+
+    @property
+    def type(self) -> Literal["page_location"]:
+        return "page_location"
 
     cited_text: str
     document_index: int
@@ -199,6 +207,10 @@ class PageLocation(Tagged, frozen=True, kw_only=True, tag="page_location"):
 class ContentBlockLocation(Tagged, frozen=True, kw_only=True, tag="content_block_location"):
     """A citation of a block range of a custom-content document."""
 
+    @property
+    def type(self) -> Literal["content_block_location"]:
+        return "content_block_location"
+
     cited_text: str
     document_index: int
     document_title: str | UnsetType | None = UNSET
@@ -210,6 +222,10 @@ class ContentBlockLocation(Tagged, frozen=True, kw_only=True, tag="content_block
 class WebSearchResultLocation(Tagged, frozen=True, kw_only=True, tag="web_search_result_location"):
     """A citation of a web search result."""
 
+    @property
+    def type(self) -> Literal["web_search_result_location"]:
+        return "web_search_result_location"
+
     cited_text: str
     url: str
     title: str | UnsetType | None = UNSET
@@ -218,6 +234,10 @@ class WebSearchResultLocation(Tagged, frozen=True, kw_only=True, tag="web_search
 
 class SearchResultLocation(Tagged, frozen=True, kw_only=True, tag="search_result_location"):
     """A citation of a caller-supplied search result block."""
+
+    @property
+    def type(self) -> Literal["search_result_location"]:
+        return "search_result_location"
 
     cited_text: str
     source: str
@@ -246,6 +266,10 @@ Citation = (
 class Base64Source(Tagged, frozen=True, kw_only=True, tag="base64"):
     """Inline bytes: an image (jpeg/png/gif/webp) or a PDF, base64 without a data-URL prefix."""
 
+    @property
+    def type(self) -> Literal["base64"]:
+        return "base64"
+
     media_type: str
     data: str
 
@@ -253,11 +277,19 @@ class Base64Source(Tagged, frozen=True, kw_only=True, tag="base64"):
 class UrlSource(Tagged, frozen=True, kw_only=True, tag="url"):
     """An image or PDF the API fetches itself."""
 
+    @property
+    def type(self) -> Literal["url"]:
+        return "url"
+
     url: str
 
 
 class FileSource(Tagged, frozen=True, kw_only=True, tag="file"):
     """A file uploaded through the Files API."""
+
+    @property
+    def type(self) -> Literal["file"]:
+        return "file"
 
     file_id: str
 
@@ -265,12 +297,20 @@ class FileSource(Tagged, frozen=True, kw_only=True, tag="file"):
 class TextSource(Tagged, frozen=True, kw_only=True, tag="text"):
     """A plain-text document."""
 
+    @property
+    def type(self) -> Literal["text"]:
+        return "text"
+
     media_type: str = "text/plain"
     data: str
 
 
 class ContentSource(Tagged, frozen=True, kw_only=True, tag="content"):
     """A custom document made of the caller's own chunks (a string or text/image blocks)."""
+
+    @property
+    def type(self) -> Literal["content"]:
+        return "content"
 
     content: str | list[TextBlock | ImageBlock | UnknownBlock]
 
@@ -288,6 +328,10 @@ DocumentSource = Base64Source | TextSource | ContentSource | UrlSource | FileSou
 class TextBlock(Tagged, frozen=True, kw_only=True, tag="text"):
     """Text; in replies possibly with citations into the documents it drew on."""
 
+    @property
+    def type(self) -> Literal["text"]:
+        return "text"
+
     text: str
     citations: list[Citation] | UnsetType | None = UNSET
     cache_control: CacheControl | UnsetType | None = UNSET
@@ -296,12 +340,20 @@ class TextBlock(Tagged, frozen=True, kw_only=True, tag="text"):
 class ImageBlock(Tagged, frozen=True, kw_only=True, tag="image"):
     """An image in a user turn or a tool result."""
 
+    @property
+    def type(self) -> Literal["image"]:
+        return "image"
+
     source: ImageSource
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class DocumentBlock(Tagged, frozen=True, kw_only=True, tag="document"):
     """A document (PDF, plain text or custom content), optionally citable."""
+
+    @property
+    def type(self) -> Literal["document"]:
+        return "document"
 
     source: DocumentSource
     title: str | UnsetType | None = UNSET
@@ -312,6 +364,10 @@ class DocumentBlock(Tagged, frozen=True, kw_only=True, tag="document"):
 
 class SearchResultBlock(Tagged, frozen=True, kw_only=True, tag="search_result"):
     """A caller-supplied search result, citable with ``search_result_location``."""
+
+    @property
+    def type(self) -> Literal["search_result"]:
+        return "search_result"
 
     source: str
     title: str
@@ -334,6 +390,10 @@ class _ToolInput(Tagged, frozen=True, kw_only=True, dict=True):
 class ToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="tool_use"):
     """The model asks the caller to run tool ``name`` with ``input``."""
 
+    @property
+    def type(self) -> Literal["tool_use"]:
+        return "tool_use"
+
     id: str
     name: str
     input: JsonObject
@@ -345,10 +405,21 @@ class ToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="tool_use"):
 class ToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_result"):
     """The caller's answer to a ``tool_use`` block of the preceding assistant turn."""
 
+    @property
+    def type(self) -> Literal["tool_result"]:
+        return "tool_result"
+
     tool_use_id: str
     content: (
         str
-        | list[TextBlock | ImageBlock | SearchResultBlock | DocumentBlock | UnknownBlock]
+        | list[
+            TextBlock
+            | ImageBlock
+            | SearchResultBlock
+            | DocumentBlock
+            | ToolReferenceBlock
+            | UnknownBlock
+        ]
         | UnsetType
     ) = UNSET
     is_error: bool | UnsetType = UNSET
@@ -358,6 +429,10 @@ class ToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_result"):
 class ThinkingBlock(Tagged, frozen=True, kw_only=True, tag="thinking"):
     """Extended thinking; pass it back unchanged (the signature is verified)."""
 
+    @property
+    def type(self) -> Literal["thinking"]:
+        return "thinking"
+
     thinking: str
     signature: str
 
@@ -365,11 +440,19 @@ class ThinkingBlock(Tagged, frozen=True, kw_only=True, tag="thinking"):
 class RedactedThinkingBlock(Tagged, frozen=True, kw_only=True, tag="redacted_thinking"):
     """Encrypted thinking; pass it back unchanged."""
 
+    @property
+    def type(self) -> Literal["redacted_thinking"]:
+        return "redacted_thinking"
+
     data: str
 
 
 class ServerToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="server_tool_use"):
     """A call of a tool the API runs itself (web search, code execution, ...)."""
+
+    @property
+    def type(self) -> Literal["server_tool_use"]:
+        return "server_tool_use"
 
     id: str
     name: str
@@ -378,11 +461,299 @@ class ServerToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="server_tool
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
+# --- what server tools return (the ``content`` of their result blocks) ---------------------
+
+
+class WebSearchResult(Tagged, frozen=True, kw_only=True, tag="web_search_result"):
+    """One page a server-side web search found."""
+
+    @property
+    def type(self) -> Literal["web_search_result"]:
+        return "web_search_result"
+
+    url: str
+    title: str
+    encrypted_content: str
+    page_age: str | UnsetType | None = UNSET
+
+
+class WebFetchResult(Tagged, frozen=True, kw_only=True, tag="web_fetch_result"):
+    """A page a server-side web fetch retrieved, as a document."""
+
+    @property
+    def type(self) -> Literal["web_fetch_result"]:
+        return "web_fetch_result"
+
+    url: str
+    content: DocumentBlock
+    retrieved_at: str | UnsetType | None = UNSET
+
+
+class CodeExecutionOutput(Tagged, frozen=True, kw_only=True, tag="code_execution_output"):
+    """A file code execution produced."""
+
+    @property
+    def type(self) -> Literal["code_execution_output"]:
+        return "code_execution_output"
+
+    file_id: str
+
+
+class CodeExecutionResult(Tagged, frozen=True, kw_only=True, tag="code_execution_result"):
+    """What server-side code execution printed and returned."""
+
+    @property
+    def type(self) -> Literal["code_execution_result"]:
+        return "code_execution_result"
+
+    stdout: str
+    stderr: str
+    return_code: int
+    content: list[CodeExecutionOutput]
+
+
+class EncryptedCodeExecutionResult(
+    Tagged, frozen=True, kw_only=True, tag="encrypted_code_execution_result"
+):
+    """Code execution whose output is encrypted; pass it back unchanged."""
+
+    @property
+    def type(self) -> Literal["encrypted_code_execution_result"]:
+        return "encrypted_code_execution_result"
+
+    encrypted_stdout: str
+    stderr: str
+    return_code: int
+    content: list[CodeExecutionOutput]
+
+
+class BashCodeExecutionOutput(Tagged, frozen=True, kw_only=True, tag="bash_code_execution_output"):
+    """A file a server-side bash command produced."""
+
+    @property
+    def type(self) -> Literal["bash_code_execution_output"]:
+        return "bash_code_execution_output"
+
+    file_id: str
+
+
+class BashCodeExecutionResult(Tagged, frozen=True, kw_only=True, tag="bash_code_execution_result"):
+    """What a server-side bash command printed and returned."""
+
+    @property
+    def type(self) -> Literal["bash_code_execution_result"]:
+        return "bash_code_execution_result"
+
+    stdout: str
+    stderr: str
+    return_code: int
+    content: list[BashCodeExecutionOutput]
+
+
+class TextEditorCodeExecutionViewResult(
+    Tagged, frozen=True, kw_only=True, tag="text_editor_code_execution_view_result"
+):
+    """A file (or part of one) the server-side text editor showed."""
+
+    @property
+    def type(self) -> Literal["text_editor_code_execution_view_result"]:
+        return "text_editor_code_execution_view_result"
+
+    content: str
+    file_type: str
+    num_lines: int | UnsetType | None = UNSET
+    start_line: int | UnsetType | None = UNSET
+    total_lines: int | UnsetType | None = UNSET
+
+
+class TextEditorCodeExecutionCreateResult(
+    Tagged, frozen=True, kw_only=True, tag="text_editor_code_execution_create_result"
+):
+    """A file the server-side text editor created or overwrote."""
+
+    @property
+    def type(self) -> Literal["text_editor_code_execution_create_result"]:
+        return "text_editor_code_execution_create_result"
+
+    is_file_update: bool
+
+
+class TextEditorCodeExecutionStrReplaceResult(
+    Tagged, frozen=True, kw_only=True, tag="text_editor_code_execution_str_replace_result"
+):
+    """A replacement the server-side text editor made."""
+
+    @property
+    def type(self) -> Literal["text_editor_code_execution_str_replace_result"]:
+        return "text_editor_code_execution_str_replace_result"
+
+    lines: list[str] | UnsetType | None = UNSET
+    new_lines: int | UnsetType | None = UNSET
+    new_start: int | UnsetType | None = UNSET
+    old_lines: int | UnsetType | None = UNSET
+    old_start: int | UnsetType | None = UNSET
+
+
+class ToolReferenceBlock(Tagged, frozen=True, kw_only=True, tag="tool_reference"):
+    """A tool (found by tool search, or named by the caller) to load into the context."""
+
+    @property
+    def type(self) -> Literal["tool_reference"]:
+        return "tool_reference"
+
+    tool_name: str
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
+class ToolSearchResult(Tagged, frozen=True, kw_only=True, tag="tool_search_tool_search_result"):
+    """The tools a server-side tool search found."""
+
+    @property
+    def type(self) -> Literal["tool_search_tool_search_result"]:
+        return "tool_search_tool_search_result"
+
+    tool_references: list[ToolReferenceBlock]
+
+
+class AdvisorResult(Tagged, frozen=True, kw_only=True, tag="advisor_result"):
+    """What the advisor model answered."""
+
+    @property
+    def type(self) -> Literal["advisor_result"]:
+        return "advisor_result"
+
+    text: str
+    stop_reason: str | UnsetType | None = UNSET
+
+
+class AdvisorRedactedResult(Tagged, frozen=True, kw_only=True, tag="advisor_redacted_result"):
+    """An encrypted advisor answer; pass it back unchanged."""
+
+    @property
+    def type(self) -> Literal["advisor_redacted_result"]:
+        return "advisor_redacted_result"
+
+    encrypted_content: str
+    stop_reason: str | UnsetType | None = UNSET
+
+
+class WebSearchToolResultError(
+    Tagged, frozen=True, kw_only=True, tag="web_search_tool_result_error"
+):
+    """A web search that failed; ``error_code`` says why (``max_uses_exceeded``, ...)."""
+
+    @property
+    def type(self) -> Literal["web_search_tool_result_error"]:
+        return "web_search_tool_result_error"
+
+    error_code: str
+
+
+class WebFetchToolResultError(Tagged, frozen=True, kw_only=True, tag="web_fetch_tool_result_error"):
+    """A web fetch that failed; ``error_code`` says why (``url_not_allowed``, ...)."""
+
+    @property
+    def type(self) -> Literal["web_fetch_tool_result_error"]:
+        return "web_fetch_tool_result_error"
+
+    error_code: str
+
+
+class CodeExecutionToolResultError(
+    Tagged, frozen=True, kw_only=True, tag="code_execution_tool_result_error"
+):
+    """Code execution that failed; ``error_code`` says why."""
+
+    @property
+    def type(self) -> Literal["code_execution_tool_result_error"]:
+        return "code_execution_tool_result_error"
+
+    error_code: str
+
+
+class BashCodeExecutionToolResultError(
+    Tagged, frozen=True, kw_only=True, tag="bash_code_execution_tool_result_error"
+):
+    """A bash command that could not run; ``error_code`` says why."""
+
+    @property
+    def type(self) -> Literal["bash_code_execution_tool_result_error"]:
+        return "bash_code_execution_tool_result_error"
+
+    error_code: str
+
+
+class TextEditorCodeExecutionToolResultError(
+    Tagged, frozen=True, kw_only=True, tag="text_editor_code_execution_tool_result_error"
+):
+    """A text-editor command that failed; ``error_code`` and ``error_message`` say why."""
+
+    @property
+    def type(self) -> Literal["text_editor_code_execution_tool_result_error"]:
+        return "text_editor_code_execution_tool_result_error"
+
+    error_code: str
+    error_message: str | UnsetType | None = UNSET
+
+
+class ToolSearchToolResultError(
+    Tagged, frozen=True, kw_only=True, tag="tool_search_tool_result_error"
+):
+    """A tool search that failed; ``error_code`` and ``error_message`` say why."""
+
+    @property
+    def type(self) -> Literal["tool_search_tool_result_error"]:
+        return "tool_search_tool_result_error"
+
+    error_code: str
+    error_message: str | UnsetType | None = UNSET
+
+
+class AdvisorToolResultError(Tagged, frozen=True, kw_only=True, tag="advisor_tool_result_error"):
+    """An advisor call that failed; ``error_code`` says why."""
+
+    @property
+    def type(self) -> Literal["advisor_tool_result_error"]:
+        return "advisor_tool_result_error"
+
+    error_code: str
+
+
+class UnknownResult(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
+    """A server-tool result (or error) type newer than this library, kept as sent."""
+
+
+WebSearchContent = list[WebSearchResult | UnknownResult] | WebSearchToolResultError | UnknownResult
+WebFetchContent = WebFetchResult | WebFetchToolResultError | UnknownResult
+CodeExecutionContent = (
+    CodeExecutionResult
+    | EncryptedCodeExecutionResult
+    | CodeExecutionToolResultError
+    | UnknownResult
+)
+BashCodeExecutionContent = (
+    BashCodeExecutionResult | BashCodeExecutionToolResultError | UnknownResult
+)
+TextEditorCodeExecutionContent = (
+    TextEditorCodeExecutionViewResult
+    | TextEditorCodeExecutionCreateResult
+    | TextEditorCodeExecutionStrReplaceResult
+    | TextEditorCodeExecutionToolResultError
+    | UnknownResult
+)
+ToolSearchContent = ToolSearchResult | ToolSearchToolResultError | UnknownResult
+AdvisorContent = AdvisorResult | AdvisorRedactedResult | AdvisorToolResultError | UnknownResult
+
+
 class WebSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_search_tool_result"):
     """Results (or an error object) of a server-side web search."""
 
+    @property
+    def type(self) -> Literal["web_search_tool_result"]:
+        return "web_search_tool_result"
+
     tool_use_id: str
-    content: object
+    content: WebSearchContent
     caller: JsonObject | UnsetType | None = UNSET
     cache_control: CacheControl | UnsetType | None = UNSET
 
@@ -390,8 +761,12 @@ class WebSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_searc
 class WebFetchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="web_fetch_tool_result"):
     """Result of a server-side web fetch."""
 
+    @property
+    def type(self) -> Literal["web_fetch_tool_result"]:
+        return "web_fetch_tool_result"
+
     tool_use_id: str
-    content: object
+    content: WebFetchContent
     caller: JsonObject | UnsetType | None = UNSET
     cache_control: CacheControl | UnsetType | None = UNSET
 
@@ -401,8 +776,12 @@ class CodeExecutionToolResultBlock(
 ):
     """Result of server-side code execution."""
 
+    @property
+    def type(self) -> Literal["code_execution_tool_result"]:
+        return "code_execution_tool_result"
+
     tool_use_id: str
-    content: object
+    content: CodeExecutionContent
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
@@ -411,8 +790,12 @@ class BashCodeExecutionToolResultBlock(
 ):
     """Result of a server-side bash command."""
 
+    @property
+    def type(self) -> Literal["bash_code_execution_tool_result"]:
+        return "bash_code_execution_tool_result"
+
     tool_use_id: str
-    content: object
+    content: BashCodeExecutionContent
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
@@ -421,21 +804,33 @@ class TextEditorCodeExecutionToolResultBlock(
 ):
     """Result of a server-side text-editor command."""
 
+    @property
+    def type(self) -> Literal["text_editor_code_execution_tool_result"]:
+        return "text_editor_code_execution_tool_result"
+
     tool_use_id: str
-    content: object
+    content: TextEditorCodeExecutionContent
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ToolSearchToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_search_tool_result"):
     """Result of a server-side tool search."""
 
+    @property
+    def type(self) -> Literal["tool_search_tool_result"]:
+        return "tool_search_tool_result"
+
     tool_use_id: str
-    content: object
+    content: ToolSearchContent
     cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class ContainerUploadBlock(Tagged, frozen=True, kw_only=True, tag="container_upload"):
     """A file made available to the code-execution container."""
+
+    @property
+    def type(self) -> Literal["container_upload"]:
+        return "container_upload"
 
     file_id: str
     cache_control: CacheControl | UnsetType | None = UNSET
@@ -443,6 +838,10 @@ class ContainerUploadBlock(Tagged, frozen=True, kw_only=True, tag="container_upl
 
 class McpToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="mcp_tool_use"):
     """A call of a tool on an MCP server the API connects to (beta ``mcp_servers``)."""
+
+    @property
+    def type(self) -> Literal["mcp_tool_use"]:
+        return "mcp_tool_use"
 
     id: str
     name: str
@@ -454,6 +853,10 @@ class McpToolUseBlock(_ToolInput, frozen=True, kw_only=True, tag="mcp_tool_use")
 class McpToolResultBlock(Tagged, frozen=True, kw_only=True, tag="mcp_tool_result"):
     """What an MCP server's tool answered."""
 
+    @property
+    def type(self) -> Literal["mcp_tool_result"]:
+        return "mcp_tool_result"
+
     tool_use_id: str
     content: str | list[TextBlock]
     is_error: bool | UnsetType = UNSET
@@ -462,6 +865,10 @@ class McpToolResultBlock(Tagged, frozen=True, kw_only=True, tag="mcp_tool_result
 
 class CompactionBlock(Tagged, frozen=True, kw_only=True, tag="compaction"):
     """A summary standing for the turns the API compacted (beta ``compaction``); pass it back."""
+
+    @property
+    def type(self) -> Literal["compaction"]:
+        return "compaction"
 
     content: str | UnsetType | None = UNSET
     encrypted_content: str | UnsetType | None = UNSET
@@ -474,9 +881,59 @@ class FallbackBlock(Tagged, frozen=True, kw_only=True, tag="fallback"):
     """The request moved to a fallback model mid-reply (beta ``fallbacks``): from where, to what,
     and why. The message's ``model`` is the one of ``to``."""
 
+    @property
+    def type(self) -> Literal["fallback"]:
+        return "fallback"
+
     from_: JsonObject = msgspec.field(name="from")
     to: JsonObject
     trigger: JsonObject
+
+
+class AdvisorToolResultBlock(Tagged, frozen=True, kw_only=True, tag="advisor_tool_result"):
+    """What the advisor tool (beta) answered."""
+
+    @property
+    def type(self) -> Literal["advisor_tool_result"]:
+        return "advisor_tool_result"
+
+    tool_use_id: str
+    content: AdvisorContent
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
+class McpToolListingBlock(Tagged, frozen=True, kw_only=True, tag="mcp_tool_listing"):
+    """The tools an MCP server offers (beta)."""
+
+    @property
+    def type(self) -> Literal["mcp_tool_listing"]:
+        return "mcp_tool_listing"
+
+    mcp_server_name: str
+    tools: list[JsonObject]
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
+class ToolAdditionBlock(Tagged, frozen=True, kw_only=True, tag="tool_addition"):
+    """A tool added to the conversation part way (beta)."""
+
+    @property
+    def type(self) -> Literal["tool_addition"]:
+        return "tool_addition"
+
+    tool: JsonObject
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
+class ToolRemovalBlock(Tagged, frozen=True, kw_only=True, tag="tool_removal"):
+    """A tool removed from the conversation part way (beta)."""
+
+    @property
+    def type(self) -> Literal["tool_removal"]:
+        return "tool_removal"
+
+    tool: JsonObject
+    cache_control: CacheControl | UnsetType | None = UNSET
 
 
 class UnknownBlock(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
@@ -504,6 +961,11 @@ ContentBlock = (
     | McpToolResultBlock
     | CompactionBlock
     | FallbackBlock
+    | AdvisorToolResultBlock
+    | McpToolListingBlock
+    | ToolAdditionBlock
+    | ToolRemovalBlock
+    | ToolReferenceBlock
     | UnknownBlock
 )
 """Any block of a message's ``content``, in a request or a reply."""
@@ -537,11 +999,19 @@ class Tool(Wire, frozen=True, kw_only=True):
 class ToolChoiceAuto(Tagged, frozen=True, kw_only=True, tag="auto"):
     """The model decides whether to call a tool (the default when tools are given)."""
 
+    @property
+    def type(self) -> Literal["auto"]:
+        return "auto"
+
     disable_parallel_tool_use: bool | UnsetType = UNSET
 
 
 class ToolChoiceAny(Tagged, frozen=True, kw_only=True, tag="any"):
     """The model must call some tool."""
+
+    @property
+    def type(self) -> Literal["any"]:
+        return "any"
 
     disable_parallel_tool_use: bool | UnsetType = UNSET
 
@@ -549,12 +1019,20 @@ class ToolChoiceAny(Tagged, frozen=True, kw_only=True, tag="any"):
 class ToolChoiceTool(Tagged, frozen=True, kw_only=True, tag="tool"):
     """The model must call the tool ``name``."""
 
+    @property
+    def type(self) -> Literal["tool"]:
+        return "tool"
+
     name: str
     disable_parallel_tool_use: bool | UnsetType = UNSET
 
 
 class ToolChoiceNone(Tagged, frozen=True, kw_only=True, tag="none"):
     """The model must not call tools."""
+
+    @property
+    def type(self) -> Literal["none"]:
+        return "none"
 
 
 class UnknownToolChoice(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
@@ -567,6 +1045,10 @@ ToolChoice = ToolChoiceAuto | ToolChoiceAny | ToolChoiceTool | ToolChoiceNone | 
 class ThinkingEnabled(Tagged, frozen=True, kw_only=True, tag="enabled"):
     """Extended thinking with a token budget (>= 1024 and below ``max_tokens``)."""
 
+    @property
+    def type(self) -> Literal["enabled"]:
+        return "enabled"
+
     budget_tokens: int
     display: str | UnsetType = UNSET
 
@@ -574,18 +1056,40 @@ class ThinkingEnabled(Tagged, frozen=True, kw_only=True, tag="enabled"):
 class ThinkingDisabled(Tagged, frozen=True, kw_only=True, tag="disabled"):
     """No extended thinking."""
 
+    @property
+    def type(self) -> Literal["disabled"]:
+        return "disabled"
+
 
 class ThinkingAdaptive(Tagged, frozen=True, kw_only=True, tag="adaptive"):
     """The model decides how much to think."""
 
+    @property
+    def type(self) -> Literal["adaptive"]:
+        return "adaptive"
+
     display: str | UnsetType = UNSET
+
+
+class ThinkingBetweenTools(Tagged, frozen=True, kw_only=True, tag="between_tools"):
+    """The model thinks between tool calls only."""
+
+    @property
+    def type(self) -> Literal["between_tools"]:
+        return "between_tools"
 
 
 class UnknownThinkingConfig(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
     """A thinking mode newer than this library, sent as given."""
 
 
-ThinkingConfig = ThinkingEnabled | ThinkingDisabled | ThinkingAdaptive | UnknownThinkingConfig
+ThinkingConfig = (
+    ThinkingEnabled
+    | ThinkingDisabled
+    | ThinkingAdaptive
+    | ThinkingBetweenTools
+    | UnknownThinkingConfig
+)
 
 
 class Metadata(Wire, frozen=True, kw_only=True):

@@ -81,6 +81,7 @@ from claude.pure.wire import (
     TextBlock,
     ThinkingBlock,
     ToolUseBlock,
+    UnknownBlock,
     Usage,
 )
 from tests.property.stream_strategies import Frame, JsonDict, render, streams, text, to_sse
@@ -706,13 +707,24 @@ def prefixes(frames: list[Frame]) -> Iterator[tuple[MessageFold, int | None]]:
 @settings(max_examples=40, deadline=None)
 @given(streams(max_blocks=2))
 def test_noise_leaves_the_state_unchanged(frames: list[Frame]) -> None:
-    """Pings, unknown events and unknown delta types return the very same state."""
+    """Pings, unknown events and unknown delta types on known blocks return the very same
+    state; an unknown delta on a block of an unknown type is kept on that block, unencoded."""
     for state, open_ in prefixes(frames):
         assert fold(state, PingEvent()).unwrap() is state
         assert fold(state, UnknownEvent(event="future_event", data="{}")).unwrap() is state
         if open_ is not None:
             future = ContentBlockDeltaEvent(index=open_, delta=FUTURE_DELTA)
-            assert fold(state, future).unwrap() is state
+            before = partial_message(state)
+            assert before is not None
+            if not isinstance(before.content[open_], UnknownBlock):
+                assert fold(state, future).unwrap() is state
+                continue
+            after = partial_message(fold(state, future).unwrap())
+            assert after is not None
+            kept = after.content[open_]
+            assert isinstance(kept, UnknownBlock)
+            assert kept.deltas[-1] == FUTURE_DELTA
+            assert builtins(after) == builtins(before)
 
 
 # --- linear time, by counting -------------------------------------------------------------------
