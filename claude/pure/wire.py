@@ -16,6 +16,11 @@ Every type here is a frozen msgspec Struct whose encoding *is* the wire JSON:
   at full msgspec speed; new shapes round-trip instead of failing.
 * Strings from closed-looking sets that grow over time (``stop_reason``, ``role``,
   ``service_tier``) are typed ``str`` with named constants, never ``Literal``: a new value is data.
+* Each known member's ``type`` is a ``Literal`` property, so ``match``/``isinstance`` narrow a
+  union to a class anywhere, and ``block.type == "tool_use"`` narrows to ``ToolUseBlock`` once
+  the ``Unknown*`` member is ruled out (``isinstance(block, UnknownBlock)``): an unknown value's
+  ``type`` is its real tag, any string, and typing it as a Literal would be a lie.
+* The blocks users handle most are re-exported from ``claude`` itself.
 """
 
 from __future__ import annotations
