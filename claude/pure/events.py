@@ -119,6 +119,7 @@ class ThinkingDelta(Tagged, frozen=True, kw_only=True, tag="thinking_delta"):
         return "thinking_delta"
 
     thinking: str
+    estimated_tokens: int | UnsetType | None = UNSET
 
 
 class SignatureDelta(Tagged, frozen=True, kw_only=True, tag="signature_delta"):

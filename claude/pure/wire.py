@@ -34,6 +34,7 @@ from claude.pure.headers import RateLimits, parse_rate_limits
 
 __all__ = [
     "STOP_REASONS",
+    "TOOL_TYPES",
     "UNKNOWN_TAG",
     "UNSET",
     "Base64Source",
@@ -116,6 +117,73 @@ STOP_REASONS: Final = (
     "compaction",
 )
 """Stop reasons known today; any other string is a newer one and is kept as it is."""
+
+TOOL_TYPES: Final = (
+    "custom",
+    "advisor_20260301",
+    "bash_20241022",
+    "bash_20250124",
+    "browser_toolset_20260801",
+    "code_execution_20250522",
+    "code_execution_20250825",
+    "code_execution_20260120",
+    "code_execution_20260521",
+    "computer_20241022",
+    "computer_20250124",
+    "computer_20251124",
+    "computer_toolset_20260801",
+    "mcp_toolset",
+    "memory_20250818",
+    "text_editor_20241022",
+    "text_editor_20250124",
+    "text_editor_20250429",
+    "text_editor_20250728",
+    "tool_search_tool_bm25",
+    "tool_search_tool_bm25_20251119",
+    "tool_search_tool_regex",
+    "tool_search_tool_regex_20251119",
+    "web_fetch_20250910",
+    "web_fetch_20260209",
+    "web_fetch_20260309",
+    "web_fetch_20260318",
+    "web_search_20250305",
+    "web_search_20260209",
+    "web_search_20260318",
+)
+"""Tool definition types known today (SDK 2.14, beta included); ``Tool.type`` is any string."""
+ToolType = Literal[
+    "custom",
+    "advisor_20260301",
+    "bash_20241022",
+    "bash_20250124",
+    "browser_toolset_20260801",
+    "code_execution_20250522",
+    "code_execution_20250825",
+    "code_execution_20260120",
+    "code_execution_20260521",
+    "computer_20241022",
+    "computer_20250124",
+    "computer_20251124",
+    "computer_toolset_20260801",
+    "mcp_toolset",
+    "memory_20250818",
+    "text_editor_20241022",
+    "text_editor_20250124",
+    "text_editor_20250429",
+    "text_editor_20250728",
+    "tool_search_tool_bm25",
+    "tool_search_tool_bm25_20251119",
+    "tool_search_tool_regex",
+    "tool_search_tool_regex_20251119",
+    "web_fetch_20250910",
+    "web_fetch_20260209",
+    "web_fetch_20260309",
+    "web_fetch_20260318",
+    "web_search_20250305",
+    "web_search_20260209",
+    "web_search_20260318",
+]
+"""``TOOL_TYPES`` as a type, for annotating the tools a program defines."""
 
 UNKNOWN_TAG: Final = "\x00unknown"
 """Placeholder tag of the ``Unknown*`` members; the lenient decoder replaces it with the real one."""
@@ -351,6 +419,7 @@ class ImageBlock(Tagged, frozen=True, kw_only=True, tag="image"):
 
     source: ImageSource
     cache_control: CacheControl | UnsetType | None = UNSET
+    transformations: JsonObject | UnsetType | None = UNSET
 
 
 class DocumentBlock(Tagged, frozen=True, kw_only=True, tag="document"):
@@ -423,12 +492,14 @@ class ToolResultBlock(Tagged, frozen=True, kw_only=True, tag="tool_result"):
             | SearchResultBlock
             | DocumentBlock
             | ToolReferenceBlock
+            | BrowserStateBlock
             | UnknownBlock
         ]
         | UnsetType
     ) = UNSET
     is_error: bool | UnsetType = UNSET
     cache_control: CacheControl | UnsetType | None = UNSET
+    toolset_name: str | UnsetType | None = UNSET
 
 
 class ThinkingBlock(Tagged, frozen=True, kw_only=True, tag="thinking"):
@@ -895,6 +966,18 @@ class FallbackBlock(Tagged, frozen=True, kw_only=True, tag="fallback"):
     trigger: JsonObject
 
 
+class BrowserStateBlock(Tagged, frozen=True, kw_only=True, tag="browser_state"):
+    """The state of the browser a browser toolset drives: its tabs and what changed (beta)."""
+
+    @property
+    def type(self) -> Literal["browser_state"]:
+        return "browser_state"
+
+    tabs: list[JsonObject]
+    state_changes: list[JsonObject] | UnsetType | None = UNSET
+    cache_control: CacheControl | UnsetType | None = UNSET
+
+
 class AdvisorToolResultBlock(Tagged, frozen=True, kw_only=True, tag="advisor_tool_result"):
     """What the advisor tool (beta) answered."""
 
@@ -971,6 +1054,7 @@ ContentBlock = (
     | ToolAdditionBlock
     | ToolRemovalBlock
     | ToolReferenceBlock
+    | BrowserStateBlock
     | UnknownBlock
 )
 """Any block of a message's ``content``, in a request or a reply."""
@@ -1055,7 +1139,8 @@ class ThinkingEnabled(Tagged, frozen=True, kw_only=True, tag="enabled"):
         return "enabled"
 
     budget_tokens: int
-    display: str | UnsetType = UNSET
+    display: str | UnsetType | None = UNSET
+    block_binding: JsonObject | UnsetType | None = UNSET
 
 
 class ThinkingDisabled(Tagged, frozen=True, kw_only=True, tag="disabled"):
@@ -1073,7 +1158,8 @@ class ThinkingAdaptive(Tagged, frozen=True, kw_only=True, tag="adaptive"):
     def type(self) -> Literal["adaptive"]:
         return "adaptive"
 
-    display: str | UnsetType = UNSET
+    display: str | UnsetType | None = UNSET
+    block_binding: JsonObject | UnsetType | None = UNSET
 
 
 class ThinkingBetweenTools(Tagged, frozen=True, kw_only=True, tag="between_tools"):

@@ -510,6 +510,11 @@ BETA_BLOCK_KINDS: Final[dict[type[msgspec.Struct], SearchStrategy[JsonDict]]] = 
     wire.ToolAdditionBlock: tagged("tool_addition", {"tool": json_objects}, _cc),
     wire.ToolRemovalBlock: tagged("tool_removal", {"tool": json_objects}, _cc),
     wire.ToolReferenceBlock: tool_reference_blocks,
+    wire.BrowserStateBlock: tagged(
+        "browser_state",
+        {"tabs": st.lists(json_objects, max_size=2)},
+        {"state_changes": nullable(st.lists(json_objects, max_size=2)), **_cc},
+    ),
 }
 """The beta block kinds (MCP, compaction, fallback, tool changes), by wire type."""
 beta_blocks = st.one_of(list(BETA_BLOCK_KINDS.values()))
