@@ -314,12 +314,17 @@ def build_message_request(
 
 def _checked(
     data: dict[str, object], target: Target, *, stream: bool
-) -> Result[MessageRequest | dict[str, object], InvalidArgument]:
-    """The typed, validated request for ``data`` (its header parameters already taken out)."""
+) -> Result[dict[str, object], InvalidArgument]:
+    """``data`` (its header parameters already out) once its typed form passes every rule.
+
+    What is sent is the caller's own data, not the typed value re-encoded: its keys in the
+    order given, ``1`` staying ``1`` where the schema says float, so a recorded request goes
+    out as it was recorded.
+    """
     return (
         _typed(data)
-        .bind(lambda request: _stream_flag(request, stream=stream))
         .bind(lambda request: validate(request, api_version=target.api_version))
+        .bind(lambda _: _stream_flag_plain(data, stream=stream))
     )
 
 
@@ -330,19 +335,10 @@ _STREAM_WITHOUT_STREAMING: Final = InvalidArgument(
 )
 
 
-def _stream_flag(
-    request: MessageRequest, *, stream: bool
-) -> Result[MessageRequest, InvalidArgument]:
-    if request.stream is True and not stream:
-        return Failure(_STREAM_WITHOUT_STREAMING)
-    if stream and request.stream is not True:
-        return Success(msgspec.structs.replace(request, stream=True))
-    return Success(request)
-
-
 def _stream_flag_plain(
     data: dict[str, object], *, stream: bool
-) -> Result[MessageRequest | dict[str, object], InvalidArgument]:
+) -> Result[dict[str, object], InvalidArgument]:
+    """``data`` asking for SSE exactly when ``stream``; ``"stream": true`` without it is refused."""
     if data.get("stream") is True and not stream:
         return Failure(_STREAM_WITHOUT_STREAMING)
     if stream and data.get("stream") is not True:
@@ -437,7 +433,7 @@ def _headers(
 
 
 def _body(
-    request: MessageRequest | dict[str, object], extra: Mapping[str, object] | None
+    request: dict[str, object], extra: Mapping[str, object] | None
 ) -> Result[bytes, InvalidArgument]:
     """The JSON body; a value JSON cannot hold (an object, absurd nesting) is the caller's error."""
     extra_data: object = {}
@@ -451,9 +447,7 @@ def _body(
     try:
         if not extra_data:
             return Success(encode(request))
-        data = msgspec.to_builtins(request)
-        assert isinstance(data, dict) and isinstance(extra_data, dict)
-        data.update(extra_data)
-        return Success(encode(data))
+        assert isinstance(extra_data, dict)
+        return Success(encode({**request, **extra_data}))
     except (TypeError, ValueError, RecursionError) as exc:
         return Failure(InvalidArgument(path="request", problem=f"cannot be sent as JSON ({exc})"))
