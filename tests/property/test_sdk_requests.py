@@ -109,7 +109,7 @@ echoed = st.one_of(
     gen.response_blocks(),
     gen.beta_blocks,
     gen.server_tool_result_blocks,
-).map(gen._strip_cache_control)  # noqa: SLF001 - no cache breakpoints: their count is a rule
+).map(gen._strip_cache_control)  # no cache breakpoints: their count is a rule
 user_blocks = st.one_of(
     gen.valid_tool_results, gen.valid_document_blocks, gen.valid_image_blocks, gen.plain_text_blocks
 )
