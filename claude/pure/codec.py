@@ -34,7 +34,7 @@ from returns.result import Failure, Result, Success
 
 from claude.pure.wire import Unknown
 
-__all__ = ["CodecError", "convert", "decode", "encode", "extra_fields", "plain"]
+__all__ = ["CodecError", "convert", "decode", "decode_work", "encode", "extra_fields", "plain"]
 
 _T = TypeVar("_T")
 
@@ -210,12 +210,41 @@ def extra_fields(value: msgspec.Struct) -> dict[str, object]:
     return {wire: getattr(value, attr) for attr, wire in names}
 
 
-def _walk_top(raw: object, type_: type[_T]) -> Result[_T, CodecError]:
+class _Work:
+    """The lenient walk's work count (see ``decode_work``)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+
+def decode_work(data: bytes, type_: type[object]) -> int:
+    """The work ``decode`` does on the lenient path for ``data``, in units of its cost model.
+
+    One unit per value visited, plus, per Struct built, its keyword arguments times its field
+    count (msgspec's cost of matching keywords) and one per field it has. For the property tests,
+    which check that the work is linear in the input (as ``SseState.work`` is for SSE); ``0``
+    when the fast native decode applies or the bytes are no JSON.
+    """
+    try:
+        msgspec.json.Decoder(type_).decode(data)
+        return 0
+    except msgspec.ValidationError:
+        raw = msgspec.json.decode(data)
+    except (msgspec.DecodeError, RecursionError):
+        return 0
+    w = _Work()
+    _walk_top(raw, type_, w)
+    return w.n
+
+
+def _walk_top(raw: object, type_: type[_T], w: _Work | None = None) -> Result[_T, CodecError]:
     info = _infos.get(type_)
     if info is None:
         info = _infos[type_] = mi.type_info(type_)
     try:
-        return Success(cast(_T, _walk(raw, info, "")))
+        return Success(cast(_T, _walk(raw, info, "", w if w is not None else _Work())))
     except _Mismatch as mismatch:
         return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
     except RecursionError:
@@ -249,8 +278,9 @@ def _kind(value: object) -> str:
     return _KIND.get(type(value)) or _type_name(value)
 
 
-def _walk(value: object, t: mi.Type, path: str) -> object:
+def _walk(value: object, t: mi.Type, path: str, w: _Work) -> object:
     """Check ``value`` against type info ``t`` and build the typed value; raise _Mismatch."""
+    w.n += 1
     if isinstance(value, msgspec.Struct):
         # msgspec does not type-check constructors: re-check a caller's typed value from its
         # wire form, so MessageRequest(model=5, ...) is a Failure, not a crash later on.
@@ -259,9 +289,9 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
         case _ if _is_any(t):
             return value
         case mi.StructType():
-            return _struct(value, t, path)
+            return _struct(value, t, path, w)
         case mi.UnionType():
-            return _union(value, t, path)
+            return _union(value, t, path, w)
         case mi.StrType():
             if isinstance(value, str):
                 return value
@@ -293,17 +323,17 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
         case mi.ListType() | mi.VarTupleType():
             if not isinstance(value, list | tuple):
                 raise _Mismatch(path, f"expected an array, got {_kind(value)}")
-            items = [_walk(item, t.item_type, f"{path}[{i}]") for i, item in enumerate(value)]
+            items = [_walk(item, t.item_type, f"{path}[{i}]", w) for i, item in enumerate(value)]
             return items if isinstance(t, mi.ListType) else tuple(items)
         case mi.DictType():
             if not isinstance(value, dict):
                 raise _Mismatch(path, f"expected an object, got {_kind(value)}")
-            return {str(k): _walk(v, t.value_type, _at(path, str(k))) for k, v in value.items()}
+            return {str(k): _walk(v, t.value_type, _at(path, str(k)), w) for k, v in value.items()}
         case _:
             raise _Mismatch(path, f"cannot check values of type {t!r}")
 
 
-def _struct(value: object, t: mi.StructType, path: str) -> object:
+def _struct(value: object, t: mi.StructType, path: str, w: _Work) -> object:
     if not isinstance(value, dict):
         raise _Mismatch(path, f"expected an object, got {_kind(value)}")
     _string_keys(value, path)
@@ -317,7 +347,7 @@ def _struct(value: object, t: mi.StructType, path: str) -> object:
         known.add(field.encode_name)
         if field.encode_name in value:
             kwargs[field.name] = _walk(
-                value[field.encode_name], field.type, _at(path, field.encode_name)
+                value[field.encode_name], field.type, _at(path, field.encode_name), w
             )
         elif field.required:
             raise _Mismatch(_at(path, field.encode_name), "field required")
@@ -325,9 +355,7 @@ def _struct(value: object, t: mi.StructType, path: str) -> object:
     extras = tuple(key for key in value if key not in known)
     if extras:
         cls = _extend(cls, _keepable(tuple(str(k) for k in extras), path), None)
-        for attr, wire in cls.__wire_extras__:  # type: ignore[attr-defined]
-            kwargs[attr] = value[wire]
-    return cls(**kwargs)
+    return _build(cls, kwargs, value, w)
 
 
 def _string_keys(value: dict[object, object], path: str) -> None:
@@ -336,17 +364,33 @@ def _string_keys(value: dict[object, object], path: str) -> None:
             raise _Mismatch(path, f"field names must be strings, got {key!r}")
 
 
-def _unknown(value: dict[str, object], base: type, tag_field: str, path: str) -> object:
+def _unknown(value: dict[str, object], base: type, tag_field: str, path: str, w: _Work) -> object:
     tag = value.get(tag_field)
     if not isinstance(tag, str):
         raise _Mismatch(_at(path, tag_field), f"expected a string, got {_kind(tag)}")
     names = _keepable(tuple(str(k) for k in value if k != tag_field), path)
-    cls = _extend(base, names, tag)
-    kwargs = {attr: value[wire] for attr, wire in cls.__wire_extras__}  # type: ignore[attr-defined]
-    return cls(**kwargs)
+    return _build(_extend(base, names, tag), {}, value, w)
 
 
-def _union(value: object, t: mi.UnionType, path: str) -> object:
+def _build(cls: type, kwargs: dict[str, object], value: dict[str, object], w: _Work) -> object:
+    """An instance of ``cls`` with the declared fields ``kwargs`` and its extra fields from
+    ``value``, in time linear in the number of fields.
+
+    msgspec matches keyword arguments by a scan of the fields, so a Struct built from k of
+    them costs k times its field count: fine for the schema's own fields, quadratic for a
+    value with thousands of unknown keys. Those are set one by one after construction instead
+    (``force_setattr``, a constant-time slot write), which ``w`` counts as that cost model says.
+    """
+    fields = len(cls.__struct_fields__)  # type: ignore[attr-defined]
+    made = cls(**kwargs)
+    extras: tuple[tuple[str, str], ...] = getattr(cls, "__wire_extras__", ())
+    for attr, wire in extras:
+        msgspec.structs.force_setattr(made, attr, value[wire])
+    w.n += len(kwargs) * fields + fields + len(extras)
+    return made
+
+
+def _union(value: object, t: mi.UnionType, path: str, w: _Work) -> object:
     members = t.types
     if isinstance(value, dict):
         tagged: dict[object, mi.StructType] = {}
@@ -355,29 +399,29 @@ def _union(value: object, t: mi.UnionType, path: str) -> object:
         for m in members:
             if isinstance(m, mi.StructType):
                 if m.tag_field is None:
-                    return _struct(value, m, path)
+                    return _struct(value, m, path, w)
                 tag_field = m.tag_field
                 if issubclass(m.cls, Unknown):
                     fallback = m
                 else:
                     tagged[m.tag] = m
             elif isinstance(m, mi.DictType) or _is_any(m):
-                return _walk(value, m, path)
+                return _walk(value, m, path, w)
         if tag_field is not None:
             tag = value.get(tag_field)
             if not isinstance(tag, str):
                 raise _Mismatch(_at(path, tag_field), f"expected a string, got {_kind(tag)}")
             chosen = tagged.get(tag)
             if chosen is not None:
-                return _struct(value, chosen, path)
+                return _struct(value, chosen, path, w)
             if fallback is not None:
-                return _unknown(value, fallback.cls, tag_field, path)
+                return _unknown(value, fallback.cls, tag_field, path, w)
             allowed = ", ".join(sorted(str(k) for k in tagged))
             raise _Mismatch(_at(path, tag_field), f"{tag!r} is not one of {allowed}")
     else:
         for m in members:
             if _fits(value, m):
-                return _walk(value, m, path)
+                return _walk(value, m, path, w)
     raise _Mismatch(path, f"expected {_describe(members)}, got {_kind(value)}")
 
 
