@@ -58,10 +58,13 @@ Linear time, stated as the invariant the property tests check: each ``fold`` doe
 the length of the piece it brings, except ``content_block_stop``, which joins (and for tool
 input parses) the block's pieces exactly once. Pieces are persistent cons chains
 ``(older, piece)``, so adding one never copies the others, and the state is a small record: the
-block being streamed sits apart from the chain of earlier ones, so a delta for it (the API's
-order) is O(1); a delta for an earlier block costs its distance from the newest. ``MessageFold.work``
-counts that work (one per event, plus characters added, plus characters joined), so tests check
-``work <= c * (events + characters)`` by counting, not by timing.
+block being streamed sits apart from the earlier ones, so a delta for it (the API's order) is
+O(1); the earlier blocks live in a persistent vector (:mod:`claude.pure.pvector`), so a delta or
+stop for one of them, and filing a block when the next starts, copy ``height + 1`` nodes of at
+most 32 slots (height ``log32(blocks)``: 1 up to 32 blocks, 3 up to 32,768), never the blocks
+before it. ``MessageFold.work`` counts that work (one per event, the nodes copied, characters
+added, characters joined), so tests check ``work <= c * (events + characters)`` by counting, not
+by timing.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ from msgspec import UNSET, UnsetType
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
+from claude.pure import pvector
 from claude.pure.errors import ClaudeError, MalformedStream, StreamTruncated
 from claude.pure.events import (
     CitationsDelta,
@@ -94,6 +98,7 @@ from claude.pure.events import (
     UnknownDelta,
 )
 from claude.pure.partial_json import parse_prefix
+from claude.pure.pvector import PVector
 from claude.pure.response import error_event
 from claude.pure.wire import (
     Citation,
@@ -131,6 +136,8 @@ _Chain: TypeAlias = "tuple[_Chain[_T], _T] | None"
 _QUOTE: Final = 80
 
 _input_decoder: msgspec.json.Decoder[JsonObject] = msgspec.json.Decoder(JsonObject)
+
+_NO_BLOCKS: Final[PVector[_Block]] = PVector()
 
 # The blocks whose input ``input_json_delta`` pieces build (the SDK's TRACKS_TOOL_INPUT).
 _TOOL_INPUT: Final = (ToolUseBlock, ServerToolUseBlock, McpToolUseBlock)
@@ -173,7 +180,7 @@ class MessageFold(msgspec.Struct, frozen=True, eq=False, gc=False):
     """
 
     message: Message | None = None  # message_start's message, message_delta applied
-    earlier: _Chain[_Block] = None  # blocks 0 .. count-2
+    earlier: PVector[_Block] = _NO_BLOCKS  # blocks 0 .. count-2
     last: _Block | None = None  # block count-1, the one the API is streaming
     count: int = 0  # blocks started (message_start's own content included)
     stopped: bool = False  # message_stop has arrived
@@ -223,7 +230,9 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
                 state,
                 f"content_block_start for block {event.index}, but the next block is {state.count}",
             )
-        earlier = state.earlier if state.last is None else (state.earlier, state.last)
+        earlier, work = state.earlier, state.work + 1
+        if state.last is not None:
+            earlier, work = pvector.push(earlier, state.last), work + pvector.cost(earlier)
         return Success(
             MessageFold(
                 _relabelled(message, event.content_block),
@@ -231,7 +240,7 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
                 _Block(event.content_block),
                 state.count + 1,
                 False,
-                state.work + 1,
+                work,
             )
         )
     if isinstance(event, ContentBlockStopEvent):
@@ -334,11 +343,11 @@ def text_of(event: StreamEvent) -> str | None:
 
 def _started(message: Message) -> MessageFold:
     """The state after ``message_start``: its own content (normally none) counts as stopped blocks."""
-    earlier: _Chain[_Block] = None
+    earlier: PVector[_Block] = _NO_BLOCKS
     last: _Block | None = None
     for block in message.content:
         if last is not None:
-            earlier = (earlier, last)
+            earlier = pvector.push(earlier, last)
         last = _Block(block, stopped=True)
     return MessageFold(message, earlier, last, len(message.content), False, 1)
 
@@ -432,18 +441,17 @@ def _stop(state: MessageFold, index: int) -> Result[MessageFold, ClaudeError]:
 
 def _message_stop(state: MessageFold, message: Message) -> Result[MessageFold, ClaudeError]:
     """The end: close the blocks still open (normally none), then mark the message complete."""
-    blocks = _blocks(state)
-    work = state.work + 1
-    for index, acc in enumerate(blocks):
+    closed = MessageFold(message, state.earlier, state.last, state.count, False, state.work + 1)
+    for index, acc in enumerate(_blocks(state)):
         if acc.stopped:
             continue
         finished = _finish(acc)
         if isinstance(finished, str):
             return _malformed(state, _input_problem(acc.block, index, finished))
-        blocks[index] = _Block(finished, stopped=True)
-        work += acc.size
-    earlier, last = _chain_of(blocks)
-    return Success(MessageFold(message, earlier, last, state.count, True, work))
+        closed = _put(closed, index, _Block(finished, stopped=True), acc.size)
+    return Success(
+        MessageFold(message, closed.earlier, closed.last, state.count, True, closed.work)
+    )
 
 
 def _message_delta(message: Message, event: MessageDeltaEvent) -> Message:
@@ -580,43 +588,35 @@ def _build(state: MessageFold, message: Message) -> Message:
 
 
 def _find(state: MessageFold, index: int) -> _Block | None:
-    """Block ``index``, or ``None`` if it never started: O(distance from the newest block)."""
+    """Block ``index``, or ``None`` if it never started: O(1) for the newest block, else
+    O(log32 count) (see ``pvector``)."""
     if not 0 <= index < state.count:
         return None
-    acc = state.last
-    chain = state.earlier
-    for _ in range(state.count - 1 - index):
-        assert chain is not None  # count - 1 blocks are on the chain
-        chain, acc = chain
-    return acc
+    if index == state.count - 1:
+        return state.last
+    return pvector.get(state.earlier, index)
 
 
 def _put(state: MessageFold, index: int, acc: _Block, work: int) -> MessageFold:
-    """``state`` with block ``index`` replaced by ``acc``: O(1) for the newest block."""
+    """``state`` with block ``index`` replaced by ``acc``: O(1) for the newest block, else the
+    ``pvector.cost`` nodes of one replace (counted in ``work``)."""
     if index == state.count - 1:
         return MessageFold(
             state.message, state.earlier, acc, state.count, state.stopped, state.work + work
         )
-    blocks = _blocks(state)
-    blocks[index] = acc
-    earlier, last = _chain_of(blocks)
-    return MessageFold(state.message, earlier, last, state.count, state.stopped, state.work + work)
+    earlier = pvector.put(state.earlier, index, acc)
+    work += pvector.cost(state.earlier)
+    return MessageFold(
+        state.message, earlier, state.last, state.count, state.stopped, state.work + work
+    )
 
 
 def _blocks(state: MessageFold) -> list[_Block]:
     """Every block, by index."""
-    blocks = _items(state.earlier)
+    blocks = pvector.items(state.earlier)
     if state.last is not None:
         blocks.append(state.last)
     return blocks
-
-
-def _chain_of(blocks: list[_Block]) -> tuple[_Chain[_Block], _Block | None]:
-    """The (earlier, last) pair holding ``blocks``."""
-    earlier: _Chain[_Block] = None
-    for acc in blocks[:-1]:
-        earlier = (earlier, acc)
-    return earlier, (blocks[-1] if blocks else None)
 
 
 def _items(chain: _Chain[_T]) -> list[_T]:
