@@ -287,14 +287,11 @@ def build_message_request(
     return (
         _check_extras(extra_body, extra_headers)
         .bind(lambda _: _plain_params(params))
+        .bind(lambda data: _checked(data, target) if check else Success(data))
         .bind(_split_headers)
         .bind(
             lambda split: (
-                (
-                    _checked(split[0], target, stream=stream)
-                    if check
-                    else _stream_flag_plain(split[0], stream=stream)
-                )
+                _stream_flag_plain(split[0], stream=stream)
                 .bind(lambda data: _body(data, extra_body))
                 .map(
                     lambda body: HttpRequest(
@@ -312,10 +309,8 @@ def build_message_request(
     )
 
 
-def _checked(
-    data: dict[str, object], target: Target, *, stream: bool
-) -> Result[dict[str, object], InvalidArgument]:
-    """``data`` (its header parameters already out) once its typed form passes every rule.
+def _checked(data: dict[str, object], target: Target) -> Result[dict[str, object], InvalidArgument]:
+    """``data`` itself once its typed form passes every rule.
 
     What is sent is the caller's own data, not the typed value re-encoded: its keys in the
     order given, ``1`` staying ``1`` where the schema says float, so a recorded request goes
@@ -324,7 +319,7 @@ def _checked(
     return (
         _typed(data)
         .bind(lambda request: validate(request, api_version=target.api_version))
-        .bind(lambda _: _stream_flag_plain(data, stream=stream))
+        .map(lambda _: data)
     )
 
 
@@ -349,7 +344,11 @@ def _stream_flag_plain(
 def _split_headers(
     data: dict[str, object],
 ) -> Result[tuple[dict[str, object], dict[str, str]], InvalidArgument]:
-    """``data`` without its header parameters, and those as headers (one-line strings)."""
+    """``data`` without its header parameters, and those as headers.
+
+    Checked here too (``validate`` has the same rule), because this also runs with the checks
+    off: a value that is no one-line string cannot be a header, whatever the API accepts.
+    """
     if not any(name in data for name in HEADER_PARAMS):
         return Success((data, {}))
     rest = dict(data)

@@ -11,7 +11,8 @@ request (``problems``) while ``validate`` stops at the first. Rules that depend 
 take it as an argument: under ``2026-10-21`` the sampling parameters are gone and some blocks
 moved, and we say so before a round trip does; under ``2023-06-01`` the sampling ranges hold.
 
-Rules: model non-empty; max_tokens >= 0 (0 primes the cache); messages non-empty with roles
+Rules: model non-empty; max_tokens >= 0 (0 primes the cache); the header parameters
+(``user_profile_id``, ``workspace_id``, ``betas``) fit in a header; messages non-empty with roles
 user/assistant/system; sampling ranges (temperature in [0, 1], top_p in [0, 1], top_k >= 0) under
 2023-06-01 and no sampling at all under 2026-10-21; stop sequences not blank; named tools match
 ``^[a-zA-Z0-9_-]{1,64}$`` and are unique; custom tools have an ``input_schema``; base64 image
@@ -86,6 +87,7 @@ def validate(
 def problems(request: MessageRequest, *, api_version: str) -> Iterator[InvalidArgument]:
     """Every rule the request breaks, in field order."""
     yield from _model_and_tokens(request)
+    yield from _header_params(request)
     yield from _messages(request, api_version)
     yield from _sampling(request, api_version)
     yield from _stop_sequences(request)
@@ -105,6 +107,22 @@ def _model_and_tokens(request: MessageRequest) -> Iterator[InvalidArgument]:
     # SDK 2.14 MessageCreateParams.max_tokens: "Set to 0 to populate the prompt cache".
     if request.max_tokens < 0:
         yield _bad("max_tokens", f"must be 0 or more, got {request.max_tokens}")
+
+
+def _header_params(request: MessageRequest) -> Iterator[InvalidArgument]:
+    # Not the API's rule but HTTP's: these travel as headers (as in the SDK), where a line break
+    # would end the header and a comma would split the beta list.
+    for name, header in (
+        ("user_profile_id", "anthropic-user-profile-id"),
+        ("workspace_id", "anthropic-workspace-id"),
+    ):
+        value = getattr(request, name)
+        if isinstance(value, str) and ("\r" in value or "\n" in value):
+            yield _bad(name, f"must be a string on one line (it is sent as {header})")
+    if isinstance(request.betas, list):
+        for i, beta in enumerate(request.betas):
+            if "\r" in beta or "\n" in beta or "," in beta:
+                yield _bad(f"betas[{i}]", "must be one beta name (no comma or line break)")
 
 
 def _messages(request: MessageRequest, api_version: str) -> Iterator[InvalidArgument]:

@@ -39,6 +39,7 @@ __all__ = [
     "UNSET",
     "Base64Source",
     "BashCodeExecutionToolResultBlock",
+    "BillingPolicy",
     "CacheControl",
     "CacheCreation",
     "CharLocation",
@@ -46,23 +47,30 @@ __all__ = [
     "CitationsConfig",
     "CodeExecutionToolResultBlock",
     "CompactionBlock",
+    "CompactionConfig",
+    "ContainerConfig",
     "ContainerUploadBlock",
     "ContentBlock",
     "ContentBlockLocation",
     "ContentSource",
+    "ContextManagement",
+    "Diagnostics",
     "DocumentBlock",
     "DocumentSource",
     "FallbackBlock",
+    "FallbackCreditToken",
     "FileSource",
     "ImageBlock",
     "ImageSource",
     "JsonObject",
+    "McpServer",
     "McpToolResultBlock",
     "McpToolUseBlock",
     "Message",
     "MessageParam",
     "MessageRequest",
     "Metadata",
+    "OutputConfig",
     "PageLocation",
     "RedactedThinkingBlock",
     "SearchResultBlock",
@@ -78,6 +86,7 @@ __all__ = [
     "ThinkingConfig",
     "ThinkingDisabled",
     "ThinkingEnabled",
+    "ThreadConfig",
     "TokenCount",
     "Tool",
     "ToolChoice",
@@ -1189,6 +1198,75 @@ class Metadata(Wire, frozen=True, kw_only=True):
     user_id: str | UnsetType | None = UNSET
 
 
+# The request options below are typed after the SDK 2.14 params, every field optional: the
+# API, not this library, decides what a value must hold. Unknown keys are kept as extras.
+
+
+class OutputConfig(Wire, frozen=True, kw_only=True):
+    """``output_config``: effort (``low`` .. ``max``), a JSON output format, a task budget."""
+
+    effort: str | UnsetType | None = UNSET
+    format: JsonObject | UnsetType | None = UNSET
+    task_budget: JsonObject | UnsetType | None = UNSET
+
+
+class McpServer(Wire, frozen=True, kw_only=True):
+    """One of ``mcp_servers`` (beta): an MCP server the API connects to for this request."""
+
+    type: str | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    url: str | UnsetType = UNSET
+    authorization_token: str | UnsetType | None = UNSET
+    tool_configuration: JsonObject | UnsetType | None = UNSET
+
+
+class ContextManagement(Wire, frozen=True, kw_only=True):
+    """``context_management`` (beta): the context edits the API may apply."""
+
+    edits: list[JsonObject] | UnsetType = UNSET
+
+
+class ContainerConfig(Wire, frozen=True, kw_only=True):
+    """``container`` as an object: the container to reuse and the skills to load."""
+
+    id: str | UnsetType | None = UNSET
+    skills: list[JsonObject] | UnsetType | None = UNSET
+
+
+class Diagnostics(Wire, frozen=True, kw_only=True):
+    """``diagnostics``: ask why a cached prefix missed, against a previous message."""
+
+    previous_message_id: str | UnsetType | None = UNSET
+
+
+class CompactionConfig(Wire, frozen=True, kw_only=True):
+    """``compaction`` (beta): summarize older turns, with optional instructions."""
+
+    type: str | UnsetType = UNSET
+    instructions: str | UnsetType | None = UNSET
+
+
+class ThreadConfig(Wire, frozen=True, kw_only=True):
+    """``thread`` (beta): ``{"type": "create"}`` or continue from ``previous_message_id``."""
+
+    type: str | UnsetType = UNSET
+    previous_message_id: str | UnsetType = UNSET
+
+
+class BillingPolicy(Wire, frozen=True, kw_only=True):
+    """``billing_policy`` (beta): whom the request is billed to."""
+
+    type: str | UnsetType = UNSET
+    bill_to: object = UNSET
+
+
+class FallbackCreditToken(Wire, frozen=True, kw_only=True):
+    """``fallback_credit_token`` as an object (beta): the token of a refusal and how to redeem it."""
+
+    token: str | UnsetType = UNSET
+    mode: str | UnsetType = UNSET
+
+
 class MessageRequest(Wire, frozen=True, kw_only=True):
     """The body of ``POST /v1/messages`` (and, without ``stream``, of a batch entry's params)."""
 
@@ -1206,20 +1284,20 @@ class MessageRequest(Wire, frozen=True, kw_only=True):
     tool_choice: ToolChoice | UnsetType = UNSET
     thinking: ThinkingConfig | UnsetType = UNSET
     service_tier: str | UnsetType = UNSET
-    container: object = UNSET
-    mcp_servers: object = UNSET
-    context_management: object = UNSET
-    output_config: object = UNSET
+    container: str | ContainerConfig | UnsetType | None = UNSET
+    mcp_servers: list[McpServer] | UnsetType | None = UNSET
+    context_management: ContextManagement | UnsetType | None = UNSET
+    output_config: OutputConfig | UnsetType | None = UNSET
     cache_control: CacheControl | UnsetType | None = UNSET
     inference_geo: str | UnsetType | None = UNSET
     speed: str | UnsetType | None = UNSET
-    diagnostics: object = UNSET
-    # beta (SDK 2.14 ``beta.messages.create``): sent as given, the API decides
-    billing_policy: object = UNSET
-    compaction: object = UNSET
-    fallbacks: object = UNSET
-    fallback_credit_token: object = UNSET
-    thread: object = UNSET
+    diagnostics: Diagnostics | UnsetType | None = UNSET
+    # beta (SDK 2.14 ``beta.messages.create``)
+    billing_policy: BillingPolicy | UnsetType | None = UNSET
+    compaction: CompactionConfig | UnsetType | None = UNSET
+    fallbacks: list[JsonObject] | str | UnsetType | None = UNSET
+    fallback_credit_token: str | FallbackCreditToken | UnsetType | None = UNSET
+    thread: ThreadConfig | UnsetType | None = UNSET
     # header parameters: the SDK sends these as headers, and so do we (never in the body)
     user_profile_id: str | UnsetType = UNSET
     """Sent as ``anthropic-user-profile-id``."""

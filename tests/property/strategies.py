@@ -645,6 +645,47 @@ def thinking_configs(*, newer: bool = False) -> SearchStrategy[JsonDict]:
 
 
 metadatas = obj({}, {"user_id": nullable(texts)})
+REQUEST_OPTIONS: Final[dict[type[msgspec.Struct], SearchStrategy[JsonDict]]] = {
+    wire.OutputConfig: obj(
+        {},
+        {
+            "effort": nullable(st.sampled_from(["low", "medium", "high", "xhigh", "max"])),
+            "format": nullable(obj({"type": st.just("json_schema"), "schema": json_objects})),
+            "task_budget": nullable(json_objects),
+        },
+    ),
+    wire.McpServer: obj(
+        {"type": st.just("url"), "name": names, "url": texts},
+        {"authorization_token": nullable(texts), "tool_configuration": nullable(json_objects)},
+    ),
+    wire.ContextManagement: obj({}, {"edits": st.lists(json_objects, max_size=2)}),
+    wire.ContainerConfig: obj(
+        {}, {"id": nullable(texts), "skills": nullable(st.lists(json_objects, max_size=2))}
+    ),
+    wire.Diagnostics: obj({}, {"previous_message_id": nullable(texts)}),
+    wire.CompactionConfig: obj({"type": st.just("summarize")}, {"instructions": nullable(texts)}),
+    wire.ThreadConfig: tagged("create", {})
+    | obj({"type": st.just("continue"), "previous_message_id": names}),
+    wire.BillingPolicy: obj({"type": st.just("billing_policy")}, {"bill_to": json_objects}),
+    wire.FallbackCreditToken: obj(
+        {"token": texts}, {"mode": st.sampled_from(["strict", "best_effort"])}
+    ),
+}
+"""The request options, typed after the SDK's params, by wire type."""
+_O = REQUEST_OPTIONS
+request_options: Final[dict[str, Strategy]] = {
+    "container": nullable(texts | _O[wire.ContainerConfig]),
+    "mcp_servers": nullable(st.lists(_O[wire.McpServer], max_size=2)),
+    "context_management": nullable(_O[wire.ContextManagement]),
+    "output_config": nullable(_O[wire.OutputConfig]),
+    "diagnostics": nullable(_O[wire.Diagnostics]),
+    "billing_policy": nullable(_O[wire.BillingPolicy]),
+    "compaction": nullable(_O[wire.CompactionConfig]),
+    "fallbacks": nullable(st.just("default") | st.lists(obj({"model": texts}), max_size=2)),
+    "fallback_credit_token": nullable(texts | _O[wire.FallbackCreditToken]),
+    "thread": nullable(_O[wire.ThreadConfig]),
+}
+"""Every top-level request option of a typed shape, by name."""
 service_tiers = st.sampled_from(["auto", "standard_only"]) | texts
 
 
@@ -675,15 +716,13 @@ def message_requests(
             "tool_choice": tool_choices(newer=newer),
             "thinking": thinking_configs(newer=newer),
             "service_tier": service_tiers,
-            "container": json_values,
-            "mcp_servers": json_values,
-            "context_management": json_values,
-            "output_config": json_values,
+            **request_options,
             "cache_control": nullable(cache_controls),
             "inference_geo": nullable(texts),
             "speed": nullable(st.sampled_from(["standard", "fast"])),
-            "diagnostics": json_values,
             "user_profile_id": texts,
+            "workspace_id": texts,
+            "betas": st.lists(texts, max_size=2),
         },
     )
 
@@ -773,6 +812,7 @@ def by_type(
         **TOOL_CHOICE_KINDS,
         **THINKING_KINDS,
         wire.Metadata: metadatas,
+        **REQUEST_OPTIONS,
         wire.MessageRequest: message_requests(newer=newer, with_server_tools=with_server_tools),
         wire.CacheCreation: cache_creations,
         wire.ServerToolUsage: server_tool_usages,

@@ -114,14 +114,7 @@ user_blocks = st.one_of(
     gen.valid_tool_results, gen.valid_document_blocks, gen.valid_image_blocks, gen.plain_text_blocks
 )
 beta_params: dict[str, gen.Strategy] = {
-    name: gen.json_objects
-    for name in ("billing_policy", "compaction", "fallbacks", "thread", "context_management")
-} | {
-    "fallback_credit_token": gen.texts,
-    "mcp_servers": st.lists(gen.json_objects, max_size=2),
-    "container": gen.texts,
-    "output_config": gen.obj({}, {"effort": st.sampled_from(["low", "high"])}),
-    "diagnostics": gen.json_objects,
+    **gen.request_options,
     "inference_geo": gen.texts,
     "speed": st.sampled_from(["standard", "fast"]),
 }

@@ -16,6 +16,7 @@ from hypothesis.strategies import SearchStrategy
 from returns.pipeline import is_successful
 from returns.result import Failure
 
+from claude.pure import wire
 from claude.pure.codec import convert
 from claude.pure.errors import InvalidArgument
 from claude.pure.request import parse_message_request
@@ -593,12 +594,48 @@ def test_an_unknown_top_level_field_is_kept_and_sent(
 
 
 @pytest.mark.parametrize(
-    "field", ["billing_policy", "compaction", "fallbacks", "fallback_credit_token", "thread"]
+    ("field", "value"),
+    [
+        ("billing_policy", {"type": "billing_policy", "bill_to": {"type": "organization"}}),
+        ("compaction", {"type": "summarize"}),
+        ("fallbacks", "default"),
+        ("fallbacks", [{"model": "claude-haiku-4-5"}]),
+        ("fallback_credit_token", "fct_1"),
+        ("fallback_credit_token", {"token": "fct_1", "mode": "strict"}),
+        ("thread", {"type": "continue", "previous_message_id": "msg_1"}),
+    ],
 )
-def test_the_sdks_beta_fields_are_known(field: str) -> None:
-    """The SDK 2.14 beta top-level fields pass and are sent as given."""
+def test_the_sdks_beta_fields_are_known(field: str, value: object) -> None:
+    """The SDK 2.14 beta top-level fields pass, typed, and are sent as given."""
     request = {"model": "m", "max_tokens": 1, "messages": [{"role": "user", "content": "x"}]}
-    assert msgspec.to_builtins(parsed({**request, field: {"type": "x"}}))[field] == {"type": "x"}
+    typed = parsed({**request, field: value})
+    assert msgspec.to_builtins(typed)[field] == value
+    assert not isinstance(getattr(typed, field), wire.Unknown)
+
+
+@many
+@given(
+    versioned,
+    st.sampled_from(["user_profile_id", "workspace_id", "betas"]),
+    gen.names,
+    st.sampled_from(["\n", "\r", ","]),
+    st.data(),
+)
+def test_header_parameters_fit_in_a_header(
+    case: tuple[str, JsonDict], name: str, text: str, bad: str, data: st.DataObject
+) -> None:
+    """A header parameter passes as one line (a beta: one name); a line break (or a comma in a
+    beta name) fails at that parameter."""
+    version, request = case
+    good: object = [text] if name == "betas" else text
+    assert list(problems(parsed({**request, name: good}), api_version=version)) == []
+    at = data.draw(st.integers(0, len(text)))
+    broken = text[:at] + bad + text[at:]
+    if name != "betas" and bad == ",":
+        return  # a comma is fine in a profile or workspace id
+    value: object = [broken] if name == "betas" else broken
+    problem = only_problem({**request, name: value}, version)
+    assert problem.path == ("betas[0]" if name == "betas" else name)
 
 
 @settings(max_examples=200, deadline=None)
