@@ -38,7 +38,8 @@ _MESSAGE_FIELDS = frozenset(
 _COUNT_TOKENS_FIELDS = frozenset(
     {
         "model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers",
-        "context_management", "output_config", "cache_control", "speed",
+        "context_management", "output_config", "cache_control", "speed", "billing_policy",
+        "compaction",
     }
 )  # fmt: skip
 
