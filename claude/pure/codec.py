@@ -133,7 +133,7 @@ def plain(value: object) -> Result[object, CodecError]:
         return Success(msgspec.to_builtins(value))
     except RecursionError:
         return Failure(_TOO_DEEP)
-    except Exception:
+    except Exception:  # the caller's objects may raise anything: read them slowly
         pass
     try:
         return Success(_exact(value, "", 0))

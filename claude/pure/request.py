@@ -230,6 +230,13 @@ def parse_message_request(
 
 def _plain_params(params: object) -> Result[dict[str, object], InvalidArgument]:
     """The caller's parameters as exact JSON data, read once; never runs their code again."""
+    try:
+        return _read_params(params)
+    except Exception:  # an object whose very type check raises: unreadable
+        return Failure(InvalidArgument(path="request", problem="could not be read as a dict"))
+
+
+def _read_params(params: object) -> Result[dict[str, object], InvalidArgument]:
     if not isinstance(params, MessageRequest | Mapping):
         return Failure(
             InvalidArgument(
@@ -283,7 +290,7 @@ def build_message_request(
     ``checks=False`` (or ``params`` wrapped in ``unchecked``) sends the parameters as given, with
     no local rule applied: for what the API accepts before this library knows it.
     """
-    check = checks and not isinstance(params, Unchecked)
+    check = checks and type(params) is not Unchecked  # type(): never runs the caller's code
     return (
         _check_extras(extra_body, extra_headers)
         .bind(lambda _: _plain_params(params))

@@ -250,3 +250,55 @@ def test_a_hostile_extra_body_is_a_failure(fail: str) -> None:
     )
     assert isinstance(result, Failure)
     assert result.failure().path == "extra_body"
+
+
+class ArmedKey(str):
+    """A string key whose hash and equality work while a dict is built, then raise."""
+
+    armed = False
+
+    def __hash__(self) -> int:
+        if ArmedKey.armed:
+            raise Boom
+        return str.__hash__(self)
+
+    def __eq__(self, other: object) -> bool:
+        if ArmedKey.armed:
+            raise Boom
+        return str.__eq__(self, other)
+
+
+class LyingClass:
+    """An object whose ``__class__`` raises, so even an isinstance check runs its code."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        raise Boom
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_keys_whose_hash_raises_never_raise(nested: bool) -> None:
+    """Field names of a str subclass whose ``__hash__``/``__eq__`` raise are read as plain names."""
+    turn = {ArmedKey("role"): "user", ArmedKey("content"): "hi"}
+    request: dict[str, object] = {ArmedKey("model"): "m", "max_tokens": 1, "messages": [turn]}
+    if nested:
+        request = {"model": "m", "max_tokens": 1, "messages": [turn]}
+    ArmedKey.armed = True
+    try:
+        result = build_message_request(request, target=target("2026-10-21"))
+    finally:
+        ArmedKey.armed = False
+    assert json.loads(result.unwrap().body or b"")["messages"] == [
+        {"role": "user", "content": "hi"}
+    ]
+
+
+@pytest.mark.parametrize("where", ["request", "value"])
+def test_an_object_whose_class_raises_is_a_failure(where: str) -> None:
+    """Even an object whose ``__class__`` raises gives an InvalidArgument, not an exception."""
+    request: object = LyingClass()
+    if where == "value":
+        request = {"model": "m", "max_tokens": 1, "messages": [], "metadata": LyingClass()}
+    result = build_message_request(request, target=target("2026-10-21"))  # type: ignore[arg-type]
+    assert isinstance(result, Failure)
+    assert isinstance(result.failure(), InvalidArgument)
