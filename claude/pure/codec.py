@@ -141,6 +141,8 @@ def plain(value: object) -> Result[object, CodecError]:
         return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
     except RecursionError:
         return Failure(_TOO_DEEP)
+    except Exception as exc:  # e.g. an object whose ``__class__`` raises, met by isinstance
+        return Failure(_unreadable(exc))
 
 
 _MAX_DEPTH = 1000
