@@ -1,7 +1,9 @@
 """api-claude: a thin, typed, fast client for the Anthropic Claude API.
 
-The handful of names most programs need; everything else lives in ``claude.pure`` (pure
-functions and data, no I/O) and ``claude.shell`` (the calls that do I/O).
+The handful of names most programs need, the content blocks they handle most among them (so
+``match block: case ToolUseBlock(name=n, input=i): ...`` needs only ``claude``); everything
+else lives in ``claude.pure`` (pure functions and data, no I/O) and ``claude.shell`` (the calls
+that do I/O).
 """
 
 from claude import errors as errors
@@ -21,16 +23,30 @@ from claude.pure.ratelimit import RateLimitPolicy as RateLimitPolicy
 from claude.pure.ratelimit import SlidingWindowPolicy as SlidingWindowPolicy
 from claude.pure.ratelimit import TokenBucketPolicy as TokenBucketPolicy
 from claude.pure.record import CallRecord as CallRecord
+from claude.pure.request import unchecked as unchecked
 from claude.pure.retry import RetryPolicy as RetryPolicy
 from claude.pure.settings import Timeouts as Timeouts
+from claude.pure.wire import ContentBlock as ContentBlock
+from claude.pure.wire import DocumentBlock as DocumentBlock
+from claude.pure.wire import ImageBlock as ImageBlock
 from claude.pure.wire import Message as Message
 from claude.pure.wire import MessageRequest as MessageRequest
+from claude.pure.wire import RedactedThinkingBlock as RedactedThinkingBlock
+from claude.pure.wire import ServerToolUseBlock as ServerToolUseBlock
+from claude.pure.wire import TextBlock as TextBlock
+from claude.pure.wire import ThinkingBlock as ThinkingBlock
+from claude.pure.wire import ToolResultBlock as ToolResultBlock
+from claude.pure.wire import ToolUseBlock as ToolUseBlock
+from claude.pure.wire import UnknownBlock as UnknownBlock
+from claude.pure.wire import Usage as Usage
 
 __all__ = [
     "BreakerPolicy",
     "CallRecord",
     "ClaudeError",
     "ClaudeException",
+    "ContentBlock",
+    "DocumentBlock",
     "Endpoint",
     "EndpointClass",
     "EndpointHealth",
@@ -38,14 +54,24 @@ __all__ = [
     "FailoverStrategy",
     "HealthCheckPolicy",
     "HealthCheckStrategy",
+    "ImageBlock",
     "Message",
     "MessageRequest",
     "RateLimitPolicy",
+    "RedactedThinkingBlock",
     "RetryPolicy",
+    "ServerToolUseBlock",
     "SlidingWindowPolicy",
+    "TextBlock",
+    "ThinkingBlock",
     "Timeouts",
     "TokenBucketPolicy",
+    "ToolResultBlock",
+    "ToolUseBlock",
+    "UnknownBlock",
+    "Usage",
     "__version__",
     "errors",
+    "unchecked",
     "unwrap",
 ]

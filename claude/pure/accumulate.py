@@ -5,22 +5,35 @@ Theory of operation
 ``start()`` gives an empty ``MessageFold``; ``fold(state, event)`` returns the next state, or the
 failure that ends the stream; ``final_message(state)`` is the message once ``message_stop`` has
 arrived, and ``StreamTruncated`` with the message so far otherwise; ``partial_message(state)`` is
-the message so far at any point. The result equals the official SDK's accumulator
-(``anthropic.lib.streaming._messages.accumulate_event``) on every stream it accepts:
+the message so far at any point. The result equals the official SDK's *beta* accumulator
+(``anthropic.lib.streaming._beta_messages.accumulate_event``, a superset of the non-beta one) on
+every stream it accepts:
 
-* blocks are addressed by ``index``: ``content_block_start`` must bring the next index;
+* blocks are addressed by ``index``: ``content_block_start`` must bring the next index; a
+  ``fallback`` block relabels the message's ``model`` to its ``to.model``;
 * ``text_delta`` / ``thinking_delta`` append; ``signature_delta`` replaces the signature;
   ``citations_delta`` appends to the text block's ``citations`` (starting a list if it had none);
-* ``input_json_delta`` pieces are kept and parsed once, at ``content_block_stop``: the input
-  becomes the parsed object; when every piece was ``""`` the input stays as it started (``{}``);
+  ``compaction_delta`` replaces a ``compaction`` block's ``content`` and ``encrypted_content``
+  (absent is ``null``);
+* ``input_json_delta`` pieces (on ``tool_use``, ``server_tool_use`` and ``mcp_tool_use``) are
+  kept and parsed once, at ``content_block_stop``: the input becomes the parsed object; when every
+  piece was ``""`` the input stays as it started (``{}``);
+* tool input cut off inside its JSON (a ``max_tokens``, ``pause_turn`` or ``refusal`` stop) is
+  not an error, whatever the stop reason: the block keeps its id and name, its ``input`` is the
+  object the prefix stands for, read as the SDK's partial parse reads it
+  (:mod:`claude.pure.partial_json`: complete members kept, a cut one dropped), and the raw text
+  stays reachable as ``block.partial_json`` (``None`` for whole input). Open tool blocks of
+  ``partial_message`` show their input the same way, as the SDK's snapshot does;
 * a delta of a kind that does not fit its block (``text_delta`` on a tool block) and a delta of
-  an unknown type change nothing, as in the SDK;
+  an unknown type on a known block change nothing, as in the SDK; a delta of an unknown type on
+  a block of an unknown type is kept on it (``UnknownBlock.deltas``), never encoded;
 * ``message_delta`` sets ``stop_reason``, ``stop_sequence`` and ``stop_details`` (to ``null``
-  when absent, as the SDK does), ``container`` when given, and the usage counts it carries:
-  cumulative totals that replace, never add to, the earlier ones. ``output_tokens`` always;
-  ``input_tokens``, ``cache_creation_input_tokens``, ``cache_read_input_tokens``,
-  ``server_tool_use`` and ``output_tokens_details`` only when present and not ``null``, so the
-  ``message_start`` values survive otherwise; other usage keys are ignored (as in the SDK);
+  when absent, as the SDK does), ``container``, ``context_management`` and
+  ``input_transformations`` when given, and the usage counts it carries: cumulative totals that
+  replace, never add to, the earlier ones. ``output_tokens`` always; ``input_tokens``,
+  ``cache_creation_input_tokens``, ``cache_read_input_tokens``, ``server_tool_use``,
+  ``output_tokens_details``, ``iterations`` and ``fallback_credit`` only when present and not
+  ``null``, so the ``message_start`` values survive otherwise; other usage keys are ignored;
 * ``ping`` and unknown events change nothing;
 * an ``error`` event is ``Failure`` of the error its ``error.type`` names (``Overloaded`` for
   ``overloaded_error``), with the event's ``request_id`` and the message so far as ``partial``.
@@ -31,9 +44,11 @@ unknown ones before ``message_start`` (the SDK skips them); a second ``message_s
 ignores it); a ``content_block_start`` whose index is not the next one (the SDK appends it
 anyway); a delta or stop for a block that never started, or that already stopped (the SDK raises
 ``IndexError``, or applies it); any event but ``ping``, ``error`` and unknown ones after
-``message_stop`` (the SDK applies them); tool input that is not one complete JSON object at
-``content_block_stop`` (the SDK keeps a partial parse of incomplete JSON and raises on invalid
-JSON). ``message_stop`` closes blocks still open, as their ``content_block_stop`` would.
+``message_stop`` (the SDK applies them); tool input that is neither a JSON object nor a prefix of
+one, at ``content_block_stop`` (the SDK raises on invalid JSON too; it also takes a complete
+non-object such as ``[1]``, which a tool's ``input`` cannot hold). These are deliberate
+differences: a broken order is reported, with the partial, rather than guessed at.
+``message_stop`` closes blocks still open, as their ``content_block_stop`` would.
 
 ``fold_all(state, events)`` is ``fold`` over a batch (one read's worth) with the same answer and
 one ``Result``: a run of deltas for the open block appends to a list that is joined into one
@@ -43,10 +58,13 @@ Linear time, stated as the invariant the property tests check: each ``fold`` doe
 the length of the piece it brings, except ``content_block_stop``, which joins (and for tool
 input parses) the block's pieces exactly once. Pieces are persistent cons chains
 ``(older, piece)``, so adding one never copies the others, and the state is a small record: the
-block being streamed sits apart from the chain of earlier ones, so a delta for it (the API's
-order) is O(1); a delta for an earlier block costs its distance from the newest. ``MessageFold.work``
-counts that work (one per event, plus characters added, plus characters joined), so tests check
-``work <= c * (events + characters)`` by counting, not by timing.
+block being streamed sits apart from the earlier ones, so a delta for it (the API's order) is
+O(1); the earlier blocks live in a persistent vector (:mod:`claude.pure.pvector`), so a delta or
+stop for one of them, and filing a block when the next starts, copy ``height + 1`` nodes of at
+most 32 slots (height ``log32(blocks)``: 1 up to 32 blocks, 3 up to 32,768), never the blocks
+before it. ``MessageFold.work`` counts that work (one per event, the nodes copied, characters
+added, characters joined), so tests check ``work <= c * (events + characters)`` by counting, not
+by timing.
 """
 
 from __future__ import annotations
@@ -59,9 +77,11 @@ from msgspec import UNSET, UnsetType
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
+from claude.pure import pvector
 from claude.pure.errors import ClaudeError, MalformedStream, StreamTruncated
 from claude.pure.events import (
     CitationsDelta,
+    CompactionDelta,
     ContentBlockDeltaEvent,
     ContentBlockStartEvent,
     ContentBlockStopEvent,
@@ -75,17 +95,24 @@ from claude.pure.events import (
     StreamEvent,
     TextDelta,
     ThinkingDelta,
+    UnknownDelta,
 )
+from claude.pure.partial_json import parse_prefix
+from claude.pure.pvector import PVector
 from claude.pure.response import error_event
 from claude.pure.wire import (
     Citation,
+    CompactionBlock,
     ContentBlock,
+    FallbackBlock,
     JsonObject,
+    McpToolUseBlock,
     Message,
     ServerToolUseBlock,
     TextBlock,
     ThinkingBlock,
     ToolUseBlock,
+    UnknownBlock,
     Usage,
 )
 
@@ -110,6 +137,12 @@ _QUOTE: Final = 80
 
 _input_decoder: msgspec.json.Decoder[JsonObject] = msgspec.json.Decoder(JsonObject)
 
+_NO_BLOCKS: Final[PVector[_Block]] = PVector()
+
+# The blocks whose input ``input_json_delta`` pieces build (the SDK's TRACKS_TOOL_INPUT).
+_TOOL_INPUT: Final = (ToolUseBlock, ServerToolUseBlock, McpToolUseBlock)
+_ToolInputBlock: TypeAlias = ToolUseBlock | ServerToolUseBlock | McpToolUseBlock
+
 # The events that move the fold; ``ping`` and unknown events do not.
 _STEPS: Final = (
     MessageStartEvent,
@@ -133,6 +166,8 @@ class _Block(msgspec.Struct, frozen=True, gc=False):
     citations: _Chain[Citation] = None
     signature: str | None = None
     stopped: bool = False
+    compaction: CompactionDelta | None = None  # the last compaction_delta (it replaces)
+    unknown: _Chain[UnknownDelta] = None  # deltas of unknown types, for a block of unknown type
 
 
 class MessageFold(msgspec.Struct, frozen=True, eq=False, gc=False):
@@ -145,7 +180,7 @@ class MessageFold(msgspec.Struct, frozen=True, eq=False, gc=False):
     """
 
     message: Message | None = None  # message_start's message, message_delta applied
-    earlier: _Chain[_Block] = None  # blocks 0 .. count-2
+    earlier: PVector[_Block] = _NO_BLOCKS  # blocks 0 .. count-2
     last: _Block | None = None  # block count-1, the one the API is streaming
     count: int = 0  # blocks started (message_start's own content included)
     stopped: bool = False  # message_stop has arrived
@@ -170,12 +205,14 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
         return _delta(state, event)
     if isinstance(event, ErrorEvent):
         rid = event.request_id
+        details = event.error.details
         return Failure(
             error_event(
                 event.error.type,
                 event.error.message,
                 request_id=rid if isinstance(rid, str) else None,
                 partial=partial_message(state),
+                details=details if isinstance(details, dict) else None,
             )
         )
     if not isinstance(event, _STEPS):
@@ -193,15 +230,17 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
                 state,
                 f"content_block_start for block {event.index}, but the next block is {state.count}",
             )
-        earlier = state.earlier if state.last is None else (state.earlier, state.last)
+        earlier, work = state.earlier, state.work + 1
+        if state.last is not None:
+            earlier, work = pvector.push(earlier, state.last), work + pvector.cost(earlier)
         return Success(
             MessageFold(
-                message,
+                _relabelled(message, event.content_block),
                 earlier,
                 _Block(event.content_block),
                 state.count + 1,
                 False,
-                state.work + 1,
+                work,
             )
         )
     if isinstance(event, ContentBlockStopEvent):
@@ -279,8 +318,8 @@ def final_message(state: MessageFold) -> Result[Message, ClaudeError]:
 def partial_message(state: MessageFold) -> Message | None:
     """The message as folded so far (``None`` before ``message_start``).
 
-    Open text and thinking blocks show what has arrived; an open tool block shows its input once
-    the pieces so far are a complete JSON object, and the input it started with until then.
+    Open text and thinking blocks show what has arrived; an open tool block shows the input its
+    JSON so far stands for (as the SDK's snapshot does), with the raw text in ``partial_json``.
     Costs O(size of the message): call it when needed, not per event.
     """
     return None if state.message is None else _build(state, state.message)
@@ -304,11 +343,11 @@ def text_of(event: StreamEvent) -> str | None:
 
 def _started(message: Message) -> MessageFold:
     """The state after ``message_start``: its own content (normally none) counts as stopped blocks."""
-    earlier: _Chain[_Block] = None
+    earlier: PVector[_Block] = _NO_BLOCKS
     last: _Block | None = None
     for block in message.content:
         if last is not None:
-            earlier = (earlier, last)
+            earlier = pvector.push(earlier, last)
         last = _Block(block, stopped=True)
     return MessageFold(message, earlier, last, len(message.content), False, 1)
 
@@ -327,7 +366,7 @@ def _delta(state: MessageFold, event: ContentBlockDeltaEvent) -> Result[MessageF
             return Success(state)
         piece = delta.text
     elif isinstance(delta, InputJsonDelta):
-        if not isinstance(block, ToolUseBlock | ServerToolUseBlock):
+        if not isinstance(block, _TOOL_INPUT):
             return Success(state)
         piece = delta.partial_json
     elif isinstance(delta, ThinkingDelta):
@@ -344,8 +383,14 @@ def _delta(state: MessageFold, event: ContentBlockDeltaEvent) -> Result[MessageF
             return Success(state)
         new = _Block(block, acc.pieces, acc.size, (acc.citations, delta.citation), acc.signature)
         return Success(_put(state, index, new, 1))
-    else:  # a delta type newer than this library
-        return Success(state)
+    elif isinstance(delta, CompactionDelta):
+        if not isinstance(block, CompactionBlock):
+            return Success(state)
+        return Success(_put(state, index, _Block(block, compaction=delta), 1))
+    else:  # a delta type newer than this library: kept on a block of a type newer too
+        if not isinstance(block, UnknownBlock):
+            return Success(state)
+        return Success(_put(state, index, _Block(block, unknown=(acc.unknown, delta)), 1))
     size = len(piece)
     new = _Block(block, (acc.pieces, piece), acc.size + size, acc.citations, acc.signature)
     return Success(_put(state, index, new, 1 + size))
@@ -362,7 +407,7 @@ def _open_block(
     block = last.block
     if isinstance(block, TextBlock):
         return state.count - 1, TextDelta
-    if isinstance(block, ToolUseBlock | ServerToolUseBlock):
+    if isinstance(block, _TOOL_INPUT):
         return state.count - 1, InputJsonDelta
     if isinstance(block, ThinkingBlock):
         return state.count - 1, ThinkingDelta
@@ -396,18 +441,17 @@ def _stop(state: MessageFold, index: int) -> Result[MessageFold, ClaudeError]:
 
 def _message_stop(state: MessageFold, message: Message) -> Result[MessageFold, ClaudeError]:
     """The end: close the blocks still open (normally none), then mark the message complete."""
-    blocks = _blocks(state)
-    work = state.work + 1
-    for index, acc in enumerate(blocks):
+    closed = MessageFold(message, state.earlier, state.last, state.count, False, state.work + 1)
+    for index, acc in enumerate(_blocks(state)):
         if acc.stopped:
             continue
         finished = _finish(acc)
         if isinstance(finished, str):
             return _malformed(state, _input_problem(acc.block, index, finished))
-        blocks[index] = _Block(finished, stopped=True)
-        work += acc.size
-    earlier, last = _chain_of(blocks)
-    return Success(MessageFold(message, earlier, last, state.count, True, work))
+        closed = _put(closed, index, _Block(finished, stopped=True), acc.size)
+    return Success(
+        MessageFold(message, closed.earlier, closed.last, state.count, True, closed.work)
+    )
 
 
 def _message_delta(message: Message, event: MessageDeltaEvent) -> Message:
@@ -425,6 +469,8 @@ def _message_delta(message: Message, event: MessageDeltaEvent) -> Message:
         cache_read_input_tokens=_given(counts.cache_read_input_tokens, old.cache_read_input_tokens),
         server_tool_use=_given(counts.server_tool_use, old.server_tool_use),
         output_tokens_details=_given(counts.output_tokens_details, old.output_tokens_details),
+        iterations=_given(counts.iterations, old.iterations),
+        fallback_credit=_given(counts.fallback_credit, old.fallback_credit),
     )
     # msgspec.structs.replace rather than Message(...): it keeps the class, so the extra fields
     # of a message the lenient decoder extended (a newer API's keys) survive the fold.
@@ -434,9 +480,22 @@ def _message_delta(message: Message, event: MessageDeltaEvent) -> Message:
         stop_sequence=_or_none(fields.stop_sequence),
         stop_details=_or_none(fields.stop_details),
         container=_given(fields.container, message.container),
+        context_management=_given(event.context_management, message.context_management),
+        input_transformations=_given(event.input_transformations, message.input_transformations),
         usage=usage,
     )
     return updated
+
+
+def _relabelled(message: Message, block: ContentBlock) -> Message:
+    """``message`` with the model a ``fallback`` block moved the reply to (as the SDK relabels)."""
+    if not isinstance(block, FallbackBlock):
+        return message
+    model = block.to.get("model")
+    if not isinstance(model, str):
+        return message
+    relabelled: Message = msgspec.structs.replace(message, model=model)
+    return relabelled
 
 
 # --- blocks --------------------------------------------------------------------------------
@@ -465,25 +524,49 @@ def _finish(acc: _Block) -> ContentBlock | str:
             block, thinking=thinking, signature=signature
         )
         return thinking_block
-    if isinstance(block, ToolUseBlock | ServerToolUseBlock) and acc.size:
-        parsed = _parse_input(_join(acc.pieces))
+    if isinstance(block, _TOOL_INPUT) and acc.size:
+        text = _join(acc.pieces)
+        parsed = _parse_input(text)
         if isinstance(parsed, str):
             return parsed
-        tool_block: ToolUseBlock | ServerToolUseBlock = msgspec.structs.replace(block, input=parsed)
+        complete, value = parsed
+        tool_block: _ToolInputBlock = msgspec.structs.replace(block, input=value)
+        if not complete:
+            tool_block.__dict__["_partial_json"] = text
         return tool_block
+    if isinstance(block, CompactionBlock) and acc.compaction is not None:
+        compaction: CompactionBlock = msgspec.structs.replace(
+            block,
+            content=_or_none(acc.compaction.content),
+            encrypted_content=_or_none(acc.compaction.encrypted_content),
+        )
+        return compaction
+    if isinstance(block, UnknownBlock) and acc.unknown is not None:
+        kept: UnknownBlock = msgspec.structs.replace(block)
+        kept.__dict__["_deltas"] = tuple(_items(acc.unknown))
+        return kept
     return block
 
 
-def _parse_input(text: str) -> JsonObject | str:
-    """Tool input JSON as an object, or what is wrong with it. Called once per tool block."""
+def _parse_input(text: str) -> tuple[bool, JsonObject] | str:
+    """Tool input JSON as ``(complete, object)``, or what is wrong with it. Once per tool block.
+
+    A cut object (the stream stopped inside it) is ``(False, what of it parses)``, as the SDK's
+    partial parse reads it; text that is no prefix of a JSON object is a problem, where the SDK
+    raises.
+    """
     try:
-        return _input_decoder.decode(text)
+        return True, _input_decoder.decode(text)
     except msgspec.ValidationError as exc:
-        return f"the tool input is not a JSON object ({exc}); it starts {text[:_QUOTE]!r}"
+        problem = f"is not a JSON object ({exc})"
     except msgspec.DecodeError as exc:
-        return f"the tool input is not valid JSON ({exc}); it starts {text[:_QUOTE]!r}"
+        problem = f"is not valid JSON ({exc})"
     except RecursionError:  # msgspec's depth guard
-        return f"the tool input is nested too deeply; it starts {text[:_QUOTE]!r}"
+        problem = "is nested too deeply"
+    partial = parse_prefix(text)
+    if partial is not None:
+        return False, partial
+    return f"the tool input {problem}; it starts {text[:_QUOTE]!r}"
 
 
 def _input_problem(block: ContentBlock, index: int, problem: str) -> str:
@@ -505,43 +588,35 @@ def _build(state: MessageFold, message: Message) -> Message:
 
 
 def _find(state: MessageFold, index: int) -> _Block | None:
-    """Block ``index``, or ``None`` if it never started: O(distance from the newest block)."""
+    """Block ``index``, or ``None`` if it never started: O(1) for the newest block, else
+    O(log32 count) (see ``pvector``)."""
     if not 0 <= index < state.count:
         return None
-    acc = state.last
-    chain = state.earlier
-    for _ in range(state.count - 1 - index):
-        assert chain is not None  # count - 1 blocks are on the chain
-        chain, acc = chain
-    return acc
+    if index == state.count - 1:
+        return state.last
+    return pvector.get(state.earlier, index)
 
 
 def _put(state: MessageFold, index: int, acc: _Block, work: int) -> MessageFold:
-    """``state`` with block ``index`` replaced by ``acc``: O(1) for the newest block."""
+    """``state`` with block ``index`` replaced by ``acc``: O(1) for the newest block, else the
+    ``pvector.cost`` nodes of one replace (counted in ``work``)."""
     if index == state.count - 1:
         return MessageFold(
             state.message, state.earlier, acc, state.count, state.stopped, state.work + work
         )
-    blocks = _blocks(state)
-    blocks[index] = acc
-    earlier, last = _chain_of(blocks)
-    return MessageFold(state.message, earlier, last, state.count, state.stopped, state.work + work)
+    earlier = pvector.put(state.earlier, index, acc)
+    work += pvector.cost(state.earlier)
+    return MessageFold(
+        state.message, earlier, state.last, state.count, state.stopped, state.work + work
+    )
 
 
 def _blocks(state: MessageFold) -> list[_Block]:
     """Every block, by index."""
-    blocks = _items(state.earlier)
+    blocks = pvector.items(state.earlier)
     if state.last is not None:
         blocks.append(state.last)
     return blocks
-
-
-def _chain_of(blocks: list[_Block]) -> tuple[_Chain[_Block], _Block | None]:
-    """The (earlier, last) pair holding ``blocks``."""
-    earlier: _Chain[_Block] = None
-    for acc in blocks[:-1]:
-        earlier = (earlier, acc)
-    return earlier, (blocks[-1] if blocks else None)
 
 
 def _items(chain: _Chain[_T]) -> list[_T]:

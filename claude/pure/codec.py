@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import keyword
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -34,7 +34,7 @@ from returns.result import Failure, Result, Success
 
 from claude.pure.wire import Unknown
 
-__all__ = ["CodecError", "convert", "decode", "encode", "extra_fields"]
+__all__ = ["CodecError", "convert", "decode", "decode_work", "encode", "extra_fields", "plain"]
 
 _T = TypeVar("_T")
 
@@ -98,9 +98,11 @@ def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
     A typed value is checked too (msgspec constructors do not check types): it is converted
     from its wire form, so the result is always a value whose fields have their declared types.
     """
+    return plain(value).bind(lambda data: _convert_plain(data, type_))
+
+
+def _convert_plain(value: object, type_: type[_T]) -> Result[_T, CodecError]:
     try:
-        # to_builtins also unpacks Structs nested in plain data, which convert would trust.
-        value = msgspec.to_builtins(value)
         return Success(msgspec.convert(value, type_))
     except msgspec.ValidationError:
         return _walk_top(value, type_)
@@ -110,18 +112,141 @@ def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
         return Failure(_unreadable(exc))
 
 
+def plain(value: object) -> Result[object, CodecError]:
+    """``value`` as exact JSON builtins (dict, list, str, int, float, bool, None); never raises.
+
+    Structs are unpacked to their wire form. Subclasses of ``str``, ``int``, ``float``, ``list``
+    and ``dict`` become the exact builtin (read with the builtin's own methods, so an override
+    that raises or lies is never called), and any other ``Mapping`` or sequence is read once,
+    here: a container whose methods raise is a ``CodecError`` naming its path, and nothing read
+    later can run the caller's code again.
+
+    >>> class Loud(str):
+    ...     def __str__(self) -> str:
+    ...         raise RuntimeError("boom")
+    >>> plain({"model": Loud("m")}).unwrap()
+    {'model': 'm'}
+    """
+    try:
+        # The common case in one C call: msgspec reads dicts, lists and Structs through the C
+        # API (no overridden method runs) and refuses subclasses of str, int and float.
+        return Success(msgspec.to_builtins(value))
+    except RecursionError:
+        return Failure(_TOO_DEEP)
+    except Exception:  # the caller's objects may raise anything: read them slowly
+        pass
+    try:
+        return Success(_exact(value, "", 0))
+    except _Mismatch as mismatch:
+        return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
+    except RecursionError:
+        return Failure(_TOO_DEEP)
+    except Exception as exc:  # e.g. an object whose ``__class__`` raises, met by isinstance
+        return Failure(_unreadable(exc))
+
+
+_MAX_DEPTH = 1000
+
+
+def _exact(value: object, path: str, depth: int) -> object:
+    """``value`` as exact builtins (see ``plain``); raise _Mismatch naming the path."""
+    if depth > _MAX_DEPTH:
+        raise RecursionError
+    kind = type(value)
+    if value is None or kind is bool:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, msgspec.Struct):
+        return _exact(_struct_fields(value), path, depth + 1)
+    if isinstance(value, dict):
+        items: object = list(dict.items(value))
+    elif isinstance(value, Mapping):
+        items = _read(lambda: [(k, value[k]) for k in list(value.keys())], path)
+    elif isinstance(value, list | tuple):
+        seq = list.copy(value) if isinstance(value, list) else list(tuple.__iter__(value))
+        return [_exact(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(seq)]
+    else:
+        raise _Mismatch(path, f"{_kind(value)} cannot be sent as JSON")
+    out: dict[str, object] = {}
+    for key, item in cast(list[tuple[object, object]], items):
+        if not isinstance(key, str):
+            raise _Mismatch(path, f"field names must be strings, got {_kind(key)}")
+        name = str.__str__(key)
+        out[name] = _exact(item, _at(path, name), depth + 1)
+    return out
+
+
+def _struct_fields(value: msgspec.Struct) -> dict[str, object]:
+    """A Struct's set fields by wire name, extras included (``msgspec.to_builtins`` refused it)."""
+    fields = {f.encode_name: getattr(value, f.name, UNSET) for f in msgspec.structs.fields(value)}
+    fields.update(extra_fields(value))
+    return {name: item for name, item in fields.items() if item is not UNSET}
+
+
+def _read(read: Callable[[], _T], path: str) -> _T:
+    """Run the caller's container method ``read``; whatever it raises becomes a _Mismatch."""
+    try:
+        return read()
+    except RecursionError:
+        raise
+    except Exception as exc:
+        raise _Mismatch(
+            path, f"could not be read ({_type_name(exc)} from its own methods)"
+        ) from None
+
+
+def _type_name(value: object) -> str:
+    """The name of ``value``'s type, without calling anything ``value`` defines."""
+    name = type.__dict__["__name__"].__get__(type(value))
+    return name if type(name) is str else "object"
+
+
 def extra_fields(value: msgspec.Struct) -> dict[str, object]:
     """The fields a value carries beyond its declared schema, by wire name (``{}`` if none)."""
     names: tuple[tuple[str, str], ...] = getattr(type(value), "__wire_extras__", ())
     return {wire: getattr(value, attr) for attr, wire in names}
 
 
-def _walk_top(raw: object, type_: type[_T]) -> Result[_T, CodecError]:
+class _Work:
+    """The lenient walk's work count (see ``decode_work``)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self) -> None:
+        self.n = 0
+
+
+def decode_work(data: bytes, type_: type[object]) -> int:
+    """The work ``decode`` does on the lenient path for ``data``, in units of its cost model.
+
+    One unit per value visited, plus, per Struct built, its keyword arguments times its field
+    count (msgspec's cost of matching keywords) and one per field it has. For the property tests,
+    which check that the work is linear in the input (as ``SseState.work`` is for SSE); ``0``
+    when the fast native decode applies or the bytes are no JSON.
+    """
+    try:
+        msgspec.json.Decoder(type_).decode(data)
+        return 0
+    except msgspec.ValidationError:
+        raw = msgspec.json.decode(data)
+    except (msgspec.DecodeError, RecursionError):
+        return 0
+    w = _Work()
+    _walk_top(raw, type_, w)
+    return w.n
+
+
+def _walk_top(raw: object, type_: type[_T], w: _Work | None = None) -> Result[_T, CodecError]:
     info = _infos.get(type_)
     if info is None:
         info = _infos[type_] = mi.type_info(type_)
     try:
-        return Success(cast(_T, _walk(raw, info, "")))
+        return Success(cast(_T, _walk(raw, info, "", w if w is not None else _Work())))
     except _Mismatch as mismatch:
         return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
     except RecursionError:
@@ -131,7 +256,8 @@ def _walk_top(raw: object, type_: type[_T]) -> Result[_T, CodecError]:
 
 
 def _unreadable(exc: Exception) -> CodecError:
-    return CodecError(path="", problem=f"unreadable input ({type(exc).__name__}: {exc})")
+    # Only the type's name: an exception's own ``__str__`` is the caller's code and may raise.
+    return CodecError(path="", problem=f"unreadable input ({_type_name(exc)})")
 
 
 def _at(path: str, key: str) -> str:
@@ -151,11 +277,12 @@ _KIND = {
 
 
 def _kind(value: object) -> str:
-    return _KIND.get(type(value), type(value).__name__)
+    return _KIND.get(type(value)) or _type_name(value)
 
 
-def _walk(value: object, t: mi.Type, path: str) -> object:
+def _walk(value: object, t: mi.Type, path: str, w: _Work) -> object:
     """Check ``value`` against type info ``t`` and build the typed value; raise _Mismatch."""
+    w.n += 1
     if isinstance(value, msgspec.Struct):
         # msgspec does not type-check constructors: re-check a caller's typed value from its
         # wire form, so MessageRequest(model=5, ...) is a Failure, not a crash later on.
@@ -164,9 +291,9 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
         case _ if _is_any(t):
             return value
         case mi.StructType():
-            return _struct(value, t, path)
+            return _struct(value, t, path, w)
         case mi.UnionType():
-            return _union(value, t, path)
+            return _union(value, t, path, w)
         case mi.StrType():
             if isinstance(value, str):
                 return value
@@ -198,17 +325,17 @@ def _walk(value: object, t: mi.Type, path: str) -> object:
         case mi.ListType() | mi.VarTupleType():
             if not isinstance(value, list | tuple):
                 raise _Mismatch(path, f"expected an array, got {_kind(value)}")
-            items = [_walk(item, t.item_type, f"{path}[{i}]") for i, item in enumerate(value)]
+            items = [_walk(item, t.item_type, f"{path}[{i}]", w) for i, item in enumerate(value)]
             return items if isinstance(t, mi.ListType) else tuple(items)
         case mi.DictType():
             if not isinstance(value, dict):
                 raise _Mismatch(path, f"expected an object, got {_kind(value)}")
-            return {str(k): _walk(v, t.value_type, _at(path, str(k))) for k, v in value.items()}
+            return {str(k): _walk(v, t.value_type, _at(path, str(k)), w) for k, v in value.items()}
         case _:
             raise _Mismatch(path, f"cannot check values of type {t!r}")
 
 
-def _struct(value: object, t: mi.StructType, path: str) -> object:
+def _struct(value: object, t: mi.StructType, path: str, w: _Work) -> object:
     if not isinstance(value, dict):
         raise _Mismatch(path, f"expected an object, got {_kind(value)}")
     _string_keys(value, path)
@@ -222,7 +349,7 @@ def _struct(value: object, t: mi.StructType, path: str) -> object:
         known.add(field.encode_name)
         if field.encode_name in value:
             kwargs[field.name] = _walk(
-                value[field.encode_name], field.type, _at(path, field.encode_name)
+                value[field.encode_name], field.type, _at(path, field.encode_name), w
             )
         elif field.required:
             raise _Mismatch(_at(path, field.encode_name), "field required")
@@ -230,9 +357,7 @@ def _struct(value: object, t: mi.StructType, path: str) -> object:
     extras = tuple(key for key in value if key not in known)
     if extras:
         cls = _extend(cls, _keepable(tuple(str(k) for k in extras), path), None)
-        for attr, wire in cls.__wire_extras__:  # type: ignore[attr-defined]
-            kwargs[attr] = value[wire]
-    return cls(**kwargs)
+    return _build(cls, kwargs, value, w)
 
 
 def _string_keys(value: dict[object, object], path: str) -> None:
@@ -241,17 +366,33 @@ def _string_keys(value: dict[object, object], path: str) -> None:
             raise _Mismatch(path, f"field names must be strings, got {key!r}")
 
 
-def _unknown(value: dict[str, object], base: type, tag_field: str, path: str) -> object:
+def _unknown(value: dict[str, object], base: type, tag_field: str, path: str, w: _Work) -> object:
     tag = value.get(tag_field)
     if not isinstance(tag, str):
         raise _Mismatch(_at(path, tag_field), f"expected a string, got {_kind(tag)}")
     names = _keepable(tuple(str(k) for k in value if k != tag_field), path)
-    cls = _extend(base, names, tag)
-    kwargs = {attr: value[wire] for attr, wire in cls.__wire_extras__}  # type: ignore[attr-defined]
-    return cls(**kwargs)
+    return _build(_extend(base, names, tag), {}, value, w)
 
 
-def _union(value: object, t: mi.UnionType, path: str) -> object:
+def _build(cls: type, kwargs: dict[str, object], value: dict[str, object], w: _Work) -> object:
+    """An instance of ``cls`` with the declared fields ``kwargs`` and its extra fields from
+    ``value``, in time linear in the number of fields.
+
+    msgspec matches keyword arguments by a scan of the fields, so a Struct built from k of
+    them costs k times its field count: fine for the schema's own fields, quadratic for a
+    value with thousands of unknown keys. Those are set one by one after construction instead
+    (``force_setattr``, a constant-time slot write), which ``w`` counts as that cost model says.
+    """
+    fields = len(cls.__struct_fields__)  # type: ignore[attr-defined]
+    made = cls(**kwargs)
+    extras: tuple[tuple[str, str], ...] = getattr(cls, "__wire_extras__", ())
+    for attr, wire in extras:
+        msgspec.structs.force_setattr(made, attr, value[wire])
+    w.n += len(kwargs) * fields + fields + len(extras)
+    return made
+
+
+def _union(value: object, t: mi.UnionType, path: str, w: _Work) -> object:
     members = t.types
     if isinstance(value, dict):
         tagged: dict[object, mi.StructType] = {}
@@ -260,29 +401,29 @@ def _union(value: object, t: mi.UnionType, path: str) -> object:
         for m in members:
             if isinstance(m, mi.StructType):
                 if m.tag_field is None:
-                    return _struct(value, m, path)
+                    return _struct(value, m, path, w)
                 tag_field = m.tag_field
                 if issubclass(m.cls, Unknown):
                     fallback = m
                 else:
                     tagged[m.tag] = m
             elif isinstance(m, mi.DictType) or _is_any(m):
-                return _walk(value, m, path)
+                return _walk(value, m, path, w)
         if tag_field is not None:
             tag = value.get(tag_field)
             if not isinstance(tag, str):
                 raise _Mismatch(_at(path, tag_field), f"expected a string, got {_kind(tag)}")
             chosen = tagged.get(tag)
             if chosen is not None:
-                return _struct(value, chosen, path)
+                return _struct(value, chosen, path, w)
             if fallback is not None:
-                return _unknown(value, fallback.cls, tag_field, path)
+                return _unknown(value, fallback.cls, tag_field, path, w)
             allowed = ", ".join(sorted(str(k) for k in tagged))
             raise _Mismatch(_at(path, tag_field), f"{tag!r} is not one of {allowed}")
     else:
         for m in members:
             if _fits(value, m):
-                return _walk(value, m, path)
+                return _walk(value, m, path, w)
     raise _Mismatch(path, f"expected {_describe(members)}, got {_kind(value)}")
 
 

@@ -138,7 +138,16 @@ class ApiError(ClaudeError, frozen=True, kw_only=True):
     message: str
     rate_limits: RateLimits = msgspec.field(default_factory=RateLimits)
     retry: RetryHint = msgspec.field(default_factory=RetryHint)
+    details: dict[str, object] | None = None
+    """The body's ``error.details`` when the API sent one (``details["error_code"]`` names the
+    cause; branch on it, not on ``message``)."""
     kind: ClassVar[str] = "API error"
+
+    @property
+    def error_code(self) -> str | None:
+        """``error.details.error_code``: the stable name of the cause, when the API gave one."""
+        code = (self.details or {}).get("error_code")
+        return code if isinstance(code, str) else None
 
     def line(self) -> str:
         where = f"HTTP {self.status}" if self.status != 200 else "mid-stream"

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import attrgetter
-from typing import Final, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -64,6 +64,7 @@ from claude.pure.wire import (
 
 __all__ = [
     "CitationsDelta",
+    "CompactionDelta",
     "ContentBlockDeltaEvent",
     "ContentBlockStartEvent",
     "ContentBlockStopEvent",
@@ -93,11 +94,19 @@ __all__ = [
 class TextDelta(Tagged, frozen=True, kw_only=True, gc=False, tag="text_delta"):
     """More text for a ``text`` block: append ``text``."""
 
+    @property
+    def type(self) -> Literal["text_delta"]:
+        return "text_delta"
+
     text: str
 
 
 class InputJsonDelta(Tagged, frozen=True, kw_only=True, gc=False, tag="input_json_delta"):
     """A piece of a tool call's input JSON; pieces split keys, strings and numbers anywhere."""
+
+    @property
+    def type(self) -> Literal["input_json_delta"]:
+        return "input_json_delta"
 
     partial_json: str
 
@@ -105,11 +114,20 @@ class InputJsonDelta(Tagged, frozen=True, kw_only=True, gc=False, tag="input_jso
 class ThinkingDelta(Tagged, frozen=True, kw_only=True, tag="thinking_delta"):
     """More text for a ``thinking`` block: append ``thinking``."""
 
+    @property
+    def type(self) -> Literal["thinking_delta"]:
+        return "thinking_delta"
+
     thinking: str
+    estimated_tokens: int | UnsetType | None = UNSET
 
 
 class SignatureDelta(Tagged, frozen=True, kw_only=True, tag="signature_delta"):
     """The signature of a ``thinking`` block: replaces the one it started with."""
+
+    @property
+    def type(self) -> Literal["signature_delta"]:
+        return "signature_delta"
 
     signature: str
 
@@ -117,15 +135,38 @@ class SignatureDelta(Tagged, frozen=True, kw_only=True, tag="signature_delta"):
 class CitationsDelta(Tagged, frozen=True, kw_only=True, tag="citations_delta"):
     """One more citation for a ``text`` block: append it to the block's ``citations``."""
 
+    @property
+    def type(self) -> Literal["citations_delta"]:
+        return "citations_delta"
+
     citation: Citation
 
 
+class CompactionDelta(Tagged, frozen=True, kw_only=True, tag="compaction_delta"):
+    """The content of a ``compaction`` block (beta): replaces its ``content`` and
+    ``encrypted_content`` (absent is ``null``, as in the SDK's beta accumulator)."""
+
+    @property
+    def type(self) -> Literal["compaction_delta"]:
+        return "compaction_delta"
+
+    content: str | UnsetType | None = UNSET
+    encrypted_content: str | UnsetType | None = UNSET
+
+
 class UnknownDelta(Unknown, frozen=True, kw_only=True, tag=UNKNOWN_TAG):
-    """A delta type newer than this library, kept as sent; folding ignores it, as the SDK does."""
+    """A delta type newer than this library, kept as sent. The fold keeps it on a block of an
+    unknown type (``UnknownBlock.deltas``) and ignores it on known blocks, as the SDK does."""
 
 
 Delta: TypeAlias = (
-    TextDelta | InputJsonDelta | ThinkingDelta | SignatureDelta | CitationsDelta | UnknownDelta
+    TextDelta
+    | InputJsonDelta
+    | ThinkingDelta
+    | SignatureDelta
+    | CitationsDelta
+    | CompactionDelta
+    | UnknownDelta
 )
 """The ``delta`` of a ``content_block_delta`` event."""
 
@@ -135,11 +176,19 @@ Delta: TypeAlias = (
 class MessageStartEvent(Tagged, frozen=True, kw_only=True, tag="message_start"):
     """The stream's first event: the message with empty ``content`` and the input usage."""
 
+    @property
+    def type(self) -> Literal["message_start"]:
+        return "message_start"
+
     message: Message
 
 
 class ContentBlockStartEvent(Tagged, frozen=True, kw_only=True, tag="content_block_start"):
     """Block ``index`` begins; text and tool blocks start empty, server-tool results start whole."""
+
+    @property
+    def type(self) -> Literal["content_block_start"]:
+        return "content_block_start"
 
     index: int
     content_block: ContentBlock
@@ -154,12 +203,20 @@ class ContentBlockDeltaEvent(
     immutable and cannot form reference cycles, so the collector need not track them.
     """
 
+    @property
+    def type(self) -> Literal["content_block_delta"]:
+        return "content_block_delta"
+
     index: int
     delta: Delta
 
 
 class ContentBlockStopEvent(Tagged, frozen=True, kw_only=True, tag="content_block_stop"):
     """Block ``index`` is complete."""
+
+    @property
+    def type(self) -> Literal["content_block_stop"]:
+        return "content_block_stop"
 
     index: int
 
@@ -185,32 +242,55 @@ class MessageDeltaUsage(Wire, frozen=True, kw_only=True):
     cache_read_input_tokens: int | UnsetType | None = UNSET
     server_tool_use: ServerToolUsage | UnsetType | None = UNSET
     output_tokens_details: JsonObject | UnsetType | None = UNSET
+    iterations: list[JsonObject] | UnsetType | None = UNSET
+    fallback_credit: JsonObject | UnsetType | None = UNSET
 
 
 class MessageDeltaEvent(Tagged, frozen=True, kw_only=True, tag="message_delta"):
-    """Near the end of a stream: the stop reason and the usage totals so far."""
+    """Near the end of a stream: the stop reason and the usage totals so far; in beta streams
+    also the context edits applied and, after a mid-stream fallback, the input transformations."""
+
+    @property
+    def type(self) -> Literal["message_delta"]:
+        return "message_delta"
 
     delta: MessageDeltaFields
     usage: MessageDeltaUsage
+    context_management: JsonObject | UnsetType | None = UNSET
+    input_transformations: list[JsonObject] | UnsetType | None = UNSET
 
 
 class MessageStopEvent(Tagged, frozen=True, kw_only=True, tag="message_stop"):
     """The message is complete."""
 
+    @property
+    def type(self) -> Literal["message_stop"]:
+        return "message_stop"
+
 
 class PingEvent(Tagged, frozen=True, kw_only=True, tag="ping"):
     """A keep-alive; it changes nothing."""
 
+    @property
+    def type(self) -> Literal["ping"]:
+        return "ping"
+
 
 class ErrorDetail(Wire, frozen=True, kw_only=True):
-    """The ``error`` object of an ``error`` event: its ``type`` (``overloaded_error``, ...) and text."""
+    """The ``error`` object of an ``error`` event: its ``type`` (``overloaded_error``, ...), its
+    text and, when the API gives them, ``details`` (``details.error_code`` names the cause)."""
 
     type: str
     message: str
+    details: JsonObject | UnsetType | None = UNSET
 
 
 class ErrorEvent(Tagged, frozen=True, kw_only=True, tag="error"):
     """The API failed mid-stream (the HTTP status stays 200); the stream ends here."""
+
+    @property
+    def type(self) -> Literal["error"]:
+        return "error"
 
     error: ErrorDetail
     request_id: str | UnsetType | None = UNSET

@@ -36,6 +36,7 @@ _T = TypeVar("_T")
 class _ErrorDetail(msgspec.Struct):
     type: str = ""
     message: str = ""
+    details: object = None
 
 
 class _ErrorEnvelope(msgspec.Struct):
@@ -94,8 +95,10 @@ def decode_error(status: int, headers: Headers, body: bytes) -> ClaudeError:
     try:
         envelope = _envelope.decode(body)
         error_type, message = envelope.error.type, envelope.error.message
+        details = envelope.error.details if isinstance(envelope.error.details, dict) else None
         rid = rid or envelope.request_id
     except (msgspec.MsgspecError, RecursionError):
+        details = None
         error_type = ""
         message = (
             f"the error body is not the API's error JSON: {body_start(body)!r}"
@@ -109,11 +112,17 @@ def decode_error(status: int, headers: Headers, body: bytes) -> ClaudeError:
         request_id=rid,
         rate_limits=parse_rate_limits(headers),
         retry=parse_retry_hint(headers),
+        details=details,
     )
 
 
 def error_event(
-    error_type: str, message: str, *, request_id: str | None, partial: Message | None
+    error_type: str,
+    message: str,
+    *,
+    request_id: str | None,
+    partial: Message | None,
+    details: dict[str, object] | None = None,
 ) -> ApiError:
     """The error value for an ``event: error`` inside an HTTP 200 stream, typed by ``error.type``."""
     return api_error_class(200, error_type)(
@@ -122,4 +131,5 @@ def error_event(
         message=message,
         request_id=request_id,
         partial=partial,
+        details=details,
     )

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 DEFAULT_BASE_URL: Final = "https://api.anthropic.com"
-DEFAULT_API_VERSION: Final = "2023-06-01"
+DEFAULT_API_VERSION: Final = "2026-10-21"
 USER_AGENT: Final = f"api-claude/{__version__}"
 MAX_CONNECTIONS: Final = 10_000
 """Most connections one client may pool (urllib3 allocates its queue up front)."""

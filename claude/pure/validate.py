@@ -1,16 +1,29 @@
-"""Request checks that catch locally what the API would reject, with the path and the fix.
+"""Request checks that catch locally what the API is known to reject, with the path and the fix.
+
+The API is the authority: a rule here refuses only what the API is stated to refuse for the
+API version in use, and each rule cites where that is stated (the API reference
+``api-reference.md``, the SDK 2.14 types, or a recorded API reply). Everything else goes to the
+API as given. Every rule is skipped with ``build_message_request(..., checks=False)`` or
+``unchecked(params)``.
 
 Each rule is a generator of ``InvalidArgument`` values, so a tool can list every problem of a
 request (``problems``) while ``validate`` stops at the first. Rules that depend on the API version
 take it as an argument: under ``2026-10-21`` the sampling parameters are gone and some blocks
-moved, and we say so before a round trip does.
+moved, and we say so before a round trip does; under ``2023-06-01`` the sampling ranges hold.
 
-Rules: model non-empty; max_tokens >= 1; messages non-empty with roles user/assistant; sampling
-ranges (temperature and top_p in [0, 1], top_k >= 0); stop sequences non-blank; tools (name
-``^[a-zA-Z0-9_-]{1,64}$``, description non-empty and <= 1024 chars, custom tools need an
-``input_schema`` object, no duplicates, at most 64); tool_choice only with tools and naming one of
-them; image sources base64 of an allowed media type; at most 4 cache breakpoints; thinking budget
->= 1024 and below max_tokens.
+Rules: model non-empty; max_tokens >= 0 (0 primes the cache); the header parameters
+(``user_profile_id``, ``workspace_id``, ``betas``) fit in a header; messages non-empty with roles
+user/assistant/system; sampling ranges (temperature in [0, 1], top_p in [0, 1], top_k >= 0) under
+2023-06-01 and no sampling at all under 2026-10-21; stop sequences not blank; named tools match
+``^[a-zA-Z0-9_-]{1,64}$`` and are unique; custom tools have an ``input_schema``; base64 image
+sources of an allowed media type, bare base64; base64 documents are PDFs and text documents plain
+text; at most 4 cache breakpoints in blocks, system and tools; thinking budget >= 1024; under
+2026-10-21 no document in an assistant turn and no citations in user text.
+
+Not rules (the API accepts them): an empty tool ``description``; tools without a ``name``
+(toolsets); ``tool_choice`` naming a tool not in ``tools`` (an MCP toolset's tool) or given
+without tools; a thinking budget at or above ``max_tokens`` (interleaved thinking); any number
+of tools.
 """
 
 from __future__ import annotations
@@ -35,8 +48,6 @@ from claude.pure.wire import (
     TextBlock,
     TextSource,
     ThinkingEnabled,
-    ToolChoiceNone,
-    ToolChoiceTool,
     ToolResultBlock,
     UnknownBlock,
 )
@@ -55,11 +66,13 @@ API_VERSIONS: Final = ("2023-06-01", "2026-10-21")
 """``anthropic-version`` values this library speaks."""
 IMAGE_MEDIA_TYPES: Final = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MAX_TOOLS: Final = 64
+"""Kept for callers that read it; not enforced (no source states a limit on tools)."""
 MAX_CACHE_BREAKPOINTS: Final = 4
 MIN_THINKING_BUDGET: Final = 1024
 _TOOL_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*")
 _SAMPLING_GONE = "2026-10-21"
+_ROLES: Final = ("user", "assistant", "system")
 
 
 def validate(
@@ -74,6 +87,7 @@ def validate(
 def problems(request: MessageRequest, *, api_version: str) -> Iterator[InvalidArgument]:
     """Every rule the request breaks, in field order."""
     yield from _model_and_tokens(request)
+    yield from _header_params(request)
     yield from _messages(request, api_version)
     yield from _sampling(request, api_version)
     yield from _stop_sequences(request)
@@ -87,26 +101,41 @@ def _bad(path: str, problem: str) -> InvalidArgument:
 
 
 def _model_and_tokens(request: MessageRequest) -> Iterator[InvalidArgument]:
+    # No model has an empty id: the API answers 400/404 (api-reference §3, ``model``).
     if not request.model.strip():
         yield _bad("model", "must name a model, e.g. 'claude-sonnet-4-5'")
-    if request.max_tokens < 1:
-        yield _bad("max_tokens", f"must be at least 1, got {request.max_tokens}")
+    # SDK 2.14 MessageCreateParams.max_tokens: "Set to 0 to populate the prompt cache".
+    if request.max_tokens < 0:
+        yield _bad("max_tokens", f"must be 0 or more, got {request.max_tokens}")
+
+
+def _header_params(request: MessageRequest) -> Iterator[InvalidArgument]:
+    # Not the API's rule but HTTP's: these travel as headers (as in the SDK), where a line break
+    # would end the header and a comma would split the beta list.
+    for name, header in (
+        ("user_profile_id", "anthropic-user-profile-id"),
+        ("workspace_id", "anthropic-workspace-id"),
+    ):
+        value = getattr(request, name)
+        if isinstance(value, str) and ("\r" in value or "\n" in value):
+            yield _bad(name, f"must be a string on one line (it is sent as {header})")
+    if isinstance(request.betas, list):
+        for i, beta in enumerate(request.betas):
+            if "\r" in beta or "\n" in beta or "," in beta:
+                yield _bad(f"betas[{i}]", "must be one beta name (no comma or line break)")
 
 
 def _messages(request: MessageRequest, api_version: str) -> Iterator[InvalidArgument]:
+    # Recorded reply: "messages: at least one message is required".
     if not request.messages:
         yield _bad(
             "messages", "must hold at least one message, e.g. {'role': 'user', 'content': 'Hello'}"
         )
     for i, message in enumerate(request.messages):
         path = f"messages[{i}]"
-        if message.role not in ("user", "assistant"):
-            hint = (
-                "; put system instructions in the top-level 'system' field"
-                if message.role == "system"
-                else ""
-            )
-            yield _bad(f"{path}.role", f"{message.role!r} is not one of user, assistant{hint}")
+        # SDK 2.14 MessageParam = UserMessageParam | AssistantMessageParam | SystemMessageParam.
+        if message.role not in _ROLES:
+            yield _bad(f"{path}.role", f"{message.role!r} is not one of {', '.join(_ROLES)}")
         if isinstance(message.content, str):
             continue
         for j, block in enumerate(message.content):
@@ -120,6 +149,7 @@ def _block(
         case ImageBlock(source=source):
             yield from _image_source(source, f"{path}.source")
         case DocumentBlock(source=source):
+            # api-reference §1.4 (2026-10-21 migration guide): a document in an assistant turn.
             if api_version == _SAMPLING_GONE and role == "assistant":
                 yield _bad(
                     path,
@@ -128,6 +158,7 @@ def _block(
                 )
             yield from _document_source(source, f"{path}.source")
         case TextBlock(citations=citations):
+            # api-reference §1.4: non-empty citations on user text are refused under 2026-10-21.
             if (
                 api_version == _SAMPLING_GONE
                 and role == "user"
@@ -148,6 +179,7 @@ def _block(
 
 
 def _image_source(source: object, path: str) -> Iterator[InvalidArgument]:
+    # SDK 2.14 Base64ImageSourceParam.media_type: Literal of the four IMAGE_MEDIA_TYPES.
     if not isinstance(source, Base64Source):
         return
     if source.media_type not in IMAGE_MEDIA_TYPES:
@@ -159,6 +191,8 @@ def _image_source(source: object, path: str) -> Iterator[InvalidArgument]:
 
 
 def _document_source(source: object, path: str) -> Iterator[InvalidArgument]:
+    # SDK 2.14 Base64PDFSourceParam.media_type is "application/pdf"; PlainTextSourceParam's is
+    # "text/plain" (both Literal, Required).
     match source:
         case Base64Source(media_type=media_type, data=data):
             if media_type != "application/pdf":
@@ -181,6 +215,7 @@ def _document_source(source: object, path: str) -> Iterator[InvalidArgument]:
 
 
 def _base64_data(data: str, path: str) -> Iterator[InvalidArgument]:
+    # api-reference §4.1: base64 data, without a data-URL prefix.
     if not data:
         yield _bad(path, "is empty; put the file's bytes here, base64-encoded")
     elif data.startswith("data:"):
@@ -199,6 +234,7 @@ def _sampling(request: MessageRequest, api_version: str) -> Iterator[InvalidArgu
         )
         if value is not UNSET
     ]
+    # api-reference §1.4: any sampling parameter under 2026-10-21 is a 400, even at defaults.
     if api_version == _SAMPLING_GONE:
         for name, _ in given:
             yield _bad(
@@ -207,6 +243,7 @@ def _sampling(request: MessageRequest, api_version: str) -> Iterator[InvalidArgu
                 "parameters); drop it, or send anthropic-version 2023-06-01",
             )
         return
+    # api-reference §3 (2023-06-01): temperature 0.0-1.0, top_p (0, 1], top_k an int >= 0.
     for name, value in given:
         assert isinstance(value, int | float)
         if name in ("temperature", "top_p") and not 0.0 <= value <= 1.0:
@@ -216,6 +253,7 @@ def _sampling(request: MessageRequest, api_version: str) -> Iterator[InvalidArgu
 
 
 def _stop_sequences(request: MessageRequest) -> Iterator[InvalidArgument]:
+    # Recorded reply: "stop_sequences: each stop sequence must contain non-whitespace".
     if request.stop_sequences is UNSET:
         return
     for i, sequence in enumerate(request.stop_sequences):
@@ -225,47 +263,33 @@ def _stop_sequences(request: MessageRequest) -> Iterator[InvalidArgument]:
 
 def _tools(request: MessageRequest) -> Iterator[InvalidArgument]:
     tools = request.tools if request.tools is not UNSET else []
-    if len(tools) > MAX_TOOLS:
-        yield _bad("tools", f"holds {len(tools)} tools; at most {MAX_TOOLS} are allowed")
     seen: dict[str, int] = {}
     for i, tool in enumerate(tools):
         path = f"tools[{i}]"
-        if _TOOL_NAME.fullmatch(tool.name) is None:
+        name = tool.name
+        if name is UNSET:  # a toolset (mcp_toolset, browser_toolset_*, ...): no name to check
+            continue
+        # api-reference §4.3 (D25 tool-use page): ^[a-zA-Z0-9_-]{1,64}$.
+        if _TOOL_NAME.fullmatch(name) is None:
             yield _bad(
                 f"{path}.name",
-                f"{tool.name!r} must be 1-64 characters of letters, digits, '_' or '-'",
+                f"{name!r} must be 1-64 characters of letters, digits, '_' or '-'",
             )
-        if tool.name in seen:
-            yield _bad(
-                f"{path}.name", f"{tool.name!r} is already the name of tools[{seen[tool.name]}]"
-            )
-        seen.setdefault(tool.name, i)
-        if tool.description is not UNSET:
-            if not tool.description.strip():
-                yield _bad(f"{path}.description", "must not be empty; say what the tool does")
-            elif len(tool.description) > 1024:
-                yield _bad(
-                    f"{path}.description",
-                    f"is {len(tool.description)} characters; at most 1024 are allowed",
-                )
+        # Recorded reply: "tools: Tool names must be unique."
+        if name in seen:
+            yield _bad(f"{path}.name", f"{name!r} is already the name of tools[{seen[name]}]")
+        seen.setdefault(name, i)
+        # SDK 2.14 ToolParam.input_schema is Required for a custom tool.
         if tool.type in (UNSET, "custom") and tool.input_schema is UNSET:
             yield _bad(
                 f"{path}.input_schema",
                 "is required for a custom tool, e.g. {'type': 'object', 'properties': {}}",
             )
-    choice = request.tool_choice
-    if choice is UNSET:
-        return
-    if not tools:
-        if not isinstance(choice, ToolChoiceNone):
-            yield _bad("tool_choice", "is set but 'tools' is empty; add tools or drop tool_choice")
-        return
-    if isinstance(choice, ToolChoiceTool) and choice.name not in seen:
-        names = ", ".join(seen)
-        yield _bad("tool_choice.name", f"{choice.name!r} is not one of the tools given ({names})")
 
 
 def _thinking(request: MessageRequest) -> Iterator[InvalidArgument]:
+    # SDK 2.14 ThinkingConfigEnabledParam.budget_tokens: "Must be ≥1024". Its "less than
+    # max_tokens" is not a rule here: interleaved thinking may exceed it (api-reference §3).
     thinking = request.thinking
     if not isinstance(thinking, ThinkingEnabled):
         return
@@ -274,16 +298,12 @@ def _thinking(request: MessageRequest) -> Iterator[InvalidArgument]:
         yield _bad(
             "thinking.budget_tokens", f"must be at least {MIN_THINKING_BUDGET}, got {budget}"
         )
-    elif budget >= request.max_tokens:
-        yield _bad(
-            "thinking.budget_tokens",
-            f"must be below max_tokens ({request.max_tokens}), got {budget}; "
-            "raise max_tokens or lower the budget",
-        )
 
 
 def _cache_breakpoints(request: MessageRequest) -> Iterator[InvalidArgument]:
-    count = int(isinstance(request.cache_control, CacheControl))
+    # api-reference §4.1 (D25 prompt caching): up to 4 breakpoints per request. The top-level
+    # ``cache_control`` (automatic caching) is not counted: no source says it takes a slot.
+    count = 0
     if isinstance(request.system, list):
         count += sum(isinstance(b.cache_control, CacheControl) for b in request.system)
     if request.tools is not UNSET:

@@ -1,9 +1,10 @@
 """Request checks that answer 400 `invalid_request_error` with the API's style of message.
 
-Deliberately modest: the client validates in depth before sending, so the server only needs to
-reject what the real API would reject in the ways a client must handle (required fields, types of
-the fields the reply depends on, unknown top-level fields, the sampling parameters that
-`anthropic-version: 2026-10-21` removed). Each check returns an error message, or None when fine.
+Deliberately modest: the server rejects only what the real API rejects, in the ways a client
+must handle (required fields, types of the fields the reply depends on, top-level fields the API
+does not have, the sampling parameters that `anthropic-version: 2026-10-21` removed), and accepts
+everything the API accepts (`max_tokens: 0`, `system` turns, the SDK 2.14 beta fields). Each
+check returns an error message, or None when fine.
 Messages follow the API's `"<field path>: <problem>"` form, e.g. ``max_tokens: Field required``.
 """
 
@@ -29,14 +30,16 @@ _MESSAGE_FIELDS = frozenset(
         "model", "max_tokens", "messages", "system", "stream", "stop_sequences", "temperature",
         "top_p", "top_k", "metadata", "tools", "tool_choice", "thinking", "service_tier",
         "container", "mcp_servers", "context_management", "output_config", "cache_control",
-        "inference_geo", "speed",
+        "inference_geo", "speed", "diagnostics", "billing_policy", "compaction", "fallbacks",
+        "fallback_credit_token", "thread",
     }
 )  # fmt: skip
 
 _COUNT_TOKENS_FIELDS = frozenset(
     {
         "model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers",
-        "context_management", "output_config", "cache_control", "speed",
+        "context_management", "output_config", "cache_control", "speed", "billing_policy",
+        "compaction",
     }
 )  # fmt: skip
 
@@ -94,8 +97,8 @@ def _check_max_tokens(body: Mapping[str, object]) -> str | None:
     max_tokens = body["max_tokens"]
     if isinstance(max_tokens, bool) or not isinstance(max_tokens, int):
         return "max_tokens: Input should be a valid integer"
-    if max_tokens < 1:
-        return "max_tokens: Input should be greater than or equal to 1"
+    if max_tokens < 0:  # 0 pre-warms the prompt cache (SDK 2.14 docs)
+        return "max_tokens: Input should be greater than or equal to 0"
     return None
 
 
@@ -112,8 +115,8 @@ def _check_messages(body: Mapping[str, object]) -> str | None:
             return f"messages.{i}: Input should be a valid dictionary"
         if "role" not in message:
             return f"messages.{i}.role: Field required"
-        if message["role"] not in ("user", "assistant"):
-            return f"messages.{i}.role: Input should be 'user' or 'assistant'"
+        if message["role"] not in ("user", "assistant", "system"):
+            return f"messages.{i}.role: Input should be 'user', 'assistant' or 'system'"
         if "content" not in message:
             return f"messages.{i}.content: Field required"
         content = message["content"]

@@ -38,6 +38,7 @@ from claude.pure.errors import (
     RequestTooLarge,
     ServerError,
 )
+from claude.pure.settings import DEFAULT_API_VERSION
 from claude.pure.validate import IMAGE_MEDIA_TYPES
 
 JsonDict = dict[str, object]
@@ -339,19 +340,184 @@ server_tool_use_blocks = tagged(
     {"caller": nullable(json_objects), **_cc},
 )
 container_upload_blocks = tagged("container_upload", {"file_id": names}, _cc)
-_result: dict[str, Strategy] = {"tool_use_id": names, "content": json_values}
+tool_reference_blocks = tagged("tool_reference", {"tool_name": names}, _cc)
+_maybe_count: Strategy = nullable(counts)
+_error_code = st.sampled_from(["unavailable", "max_uses_exceeded", "too_many_requests"]) | texts
+_message: dict[str, Strategy] = {"error_message": nullable(texts)}
+_outputs = st.lists(tagged("code_execution_output", {"file_id": names}), max_size=2)
+_bash_outputs = st.lists(tagged("bash_code_execution_output", {"file_id": names}), max_size=2)
+_run: dict[str, Strategy] = {"stderr": texts, "return_code": st.integers(-255, 255)}
+RESULT_CONTENT_KINDS: Final[dict[type[msgspec.Struct], SearchStrategy[JsonDict]]] = {
+    wire.WebSearchResult: tagged(
+        "web_search_result",
+        {"url": texts, "title": texts, "encrypted_content": texts},
+        {"page_age": nullable(texts)},
+    ),
+    wire.WebFetchResult: tagged(
+        "web_fetch_result",
+        {"url": texts, "content": tagged("document", {"source": text_sources})},
+        {"retrieved_at": nullable(texts)},
+    ),
+    wire.CodeExecutionOutput: tagged("code_execution_output", {"file_id": names}),
+    wire.CodeExecutionResult: tagged(
+        "code_execution_result", {"stdout": texts, **_run, "content": _outputs}
+    ),
+    wire.EncryptedCodeExecutionResult: tagged(
+        "encrypted_code_execution_result", {"encrypted_stdout": texts, **_run, "content": _outputs}
+    ),
+    wire.BashCodeExecutionOutput: tagged("bash_code_execution_output", {"file_id": names}),
+    wire.BashCodeExecutionResult: tagged(
+        "bash_code_execution_result", {"stdout": texts, **_run, "content": _bash_outputs}
+    ),
+    wire.TextEditorCodeExecutionViewResult: tagged(
+        "text_editor_code_execution_view_result",
+        {"content": texts, "file_type": st.sampled_from(["text", "image", "pdf"])},
+        {"num_lines": _maybe_count, "start_line": _maybe_count, "total_lines": _maybe_count},
+    ),
+    wire.TextEditorCodeExecutionCreateResult: tagged(
+        "text_editor_code_execution_create_result", {"is_file_update": st.booleans()}
+    ),
+    wire.TextEditorCodeExecutionStrReplaceResult: tagged(
+        "text_editor_code_execution_str_replace_result",
+        {},
+        {
+            "lines": nullable(st.lists(texts, max_size=2)),
+            "new_lines": _maybe_count,
+            "new_start": _maybe_count,
+            "old_lines": _maybe_count,
+            "old_start": _maybe_count,
+        },
+    ),
+    wire.ToolSearchResult: tagged(
+        "tool_search_tool_search_result",
+        {"tool_references": st.lists(tool_reference_blocks, max_size=2)},
+    ),
+    wire.AdvisorResult: tagged("advisor_result", {"text": texts}, {"stop_reason": nullable(texts)}),
+    wire.AdvisorRedactedResult: tagged(
+        "advisor_redacted_result", {"encrypted_content": texts}, {"stop_reason": nullable(texts)}
+    ),
+    **{
+        error: tagged(str(error.__struct_config__.tag), {"error_code": _error_code}, optional)
+        for error, optional in [
+            (wire.WebSearchToolResultError, {}),
+            (wire.WebFetchToolResultError, {}),
+            (wire.CodeExecutionToolResultError, {}),
+            (wire.BashCodeExecutionToolResultError, {}),
+            (wire.TextEditorCodeExecutionToolResultError, _message),
+            (wire.ToolSearchToolResultError, _message),
+            (wire.AdvisorToolResultError, {}),
+        ]
+    },
+}
+"""What server tools return, by wire type (the ``content`` of their result blocks)."""
+_R = RESULT_CONTENT_KINDS
+
+
+def _result(*contents: type[msgspec.Struct], listed: bool = False) -> dict[str, Strategy]:
+    """A result block's required fields: its ``content`` one of ``contents`` (the first listed)."""
+    options: list[SearchStrategy[object]] = [_R[c] for c in contents]
+    if listed:
+        options[0] = st.lists(options[0], max_size=2)
+    return {"tool_use_id": names, "content": st.one_of(options)}
+
+
 _caller: dict[str, Strategy] = {"caller": nullable(json_objects), **_cc}
 SERVER_TOOL_RESULT_KINDS: Final[dict[type[msgspec.Struct], SearchStrategy[JsonDict]]] = {
-    wire.WebSearchToolResultBlock: tagged("web_search_tool_result", _result, _caller),
-    wire.WebFetchToolResultBlock: tagged("web_fetch_tool_result", _result, _caller),
-    wire.CodeExecutionToolResultBlock: tagged("code_execution_tool_result", _result, _cc),
-    wire.BashCodeExecutionToolResultBlock: tagged("bash_code_execution_tool_result", _result, _cc),
-    wire.TextEditorCodeExecutionToolResultBlock: tagged(
-        "text_editor_code_execution_tool_result", _result, _cc
+    wire.WebSearchToolResultBlock: tagged(
+        "web_search_tool_result",
+        _result(wire.WebSearchResult, wire.WebSearchToolResultError, listed=True),
+        _caller,
     ),
-    wire.ToolSearchToolResultBlock: tagged("tool_search_tool_result", _result, _cc),
+    wire.WebFetchToolResultBlock: tagged(
+        "web_fetch_tool_result",
+        _result(wire.WebFetchResult, wire.WebFetchToolResultError),
+        _caller,
+    ),
+    wire.CodeExecutionToolResultBlock: tagged(
+        "code_execution_tool_result",
+        _result(
+            wire.CodeExecutionResult,
+            wire.EncryptedCodeExecutionResult,
+            wire.CodeExecutionToolResultError,
+        ),
+        _cc,
+    ),
+    wire.BashCodeExecutionToolResultBlock: tagged(
+        "bash_code_execution_tool_result",
+        _result(wire.BashCodeExecutionResult, wire.BashCodeExecutionToolResultError),
+        _cc,
+    ),
+    wire.TextEditorCodeExecutionToolResultBlock: tagged(
+        "text_editor_code_execution_tool_result",
+        _result(
+            wire.TextEditorCodeExecutionViewResult,
+            wire.TextEditorCodeExecutionCreateResult,
+            wire.TextEditorCodeExecutionStrReplaceResult,
+            wire.TextEditorCodeExecutionToolResultError,
+        ),
+        _cc,
+    ),
+    wire.ToolSearchToolResultBlock: tagged(
+        "tool_search_tool_result",
+        _result(wire.ToolSearchResult, wire.ToolSearchToolResultError),
+        _cc,
+    ),
+    wire.AdvisorToolResultBlock: tagged(
+        "advisor_tool_result",
+        _result(wire.AdvisorResult, wire.AdvisorRedactedResult, wire.AdvisorToolResultError),
+        _cc,
+    ),
 }
-"""Every server-tool result block kind, by wire type; their ``content`` is free-form."""
+"""Every server-tool result block kind, by wire type, with every kind of content it holds."""
+BETA_BLOCK_KINDS: Final[dict[type[msgspec.Struct], SearchStrategy[JsonDict]]] = {
+    wire.McpToolUseBlock: tagged(
+        "mcp_tool_use",
+        {"id": names, "name": names, "server_name": names, "input": json_objects},
+        _cc,
+    ),
+    wire.McpToolResultBlock: tagged(
+        "mcp_tool_result",
+        {
+            "tool_use_id": names,
+            "content": texts | st.lists(tagged("text", {"text": texts}), max_size=2),
+        },
+        {"is_error": st.booleans(), **_cc},
+    ),
+    wire.CompactionBlock: tagged(
+        "compaction",
+        {},
+        {
+            "content": nullable(texts),
+            "encrypted_content": nullable(texts),
+            "signature": nullable(texts),
+            "tool_changes": nullable(st.lists(json_objects, max_size=2)),
+            **_cc,
+        },
+    ),
+    wire.FallbackBlock: tagged(
+        "fallback",
+        {
+            "from": obj({"model": texts}),
+            "to": obj({"model": texts}),
+            "trigger": obj({"type": st.just("refusal")}),
+        },
+    ),
+    wire.McpToolListingBlock: tagged(
+        "mcp_tool_listing",
+        {"mcp_server_name": names, "tools": st.lists(json_objects, max_size=2)},
+        _cc,
+    ),
+    wire.ToolAdditionBlock: tagged("tool_addition", {"tool": json_objects}, _cc),
+    wire.ToolRemovalBlock: tagged("tool_removal", {"tool": json_objects}, _cc),
+    wire.ToolReferenceBlock: tool_reference_blocks,
+    wire.BrowserStateBlock: tagged(
+        "browser_state",
+        {"tabs": st.lists(json_objects, max_size=2)},
+        {"state_changes": nullable(st.lists(json_objects, max_size=2)), **_cc},
+    ),
+}
+"""The beta block kinds (MCP, compaction, fallback, tool changes), by wire type."""
+beta_blocks = st.one_of(list(BETA_BLOCK_KINDS.values()))
 server_tool_result_blocks = st.one_of(list(SERVER_TOOL_RESULT_KINDS.values()))
 
 
@@ -386,6 +552,7 @@ def content_blocks(*, newer: bool = False) -> SearchStrategy[JsonDict]:
         | server_tool_use_blocks
         | server_tool_result_blocks
         | container_upload_blocks
+        | beta_blocks
     )
     return _union(known, newer)
 
@@ -463,6 +630,7 @@ THINKING_KINDS: Final[dict[type[msgspec.Struct], SearchStrategy[JsonDict]]] = {
     wire.ThinkingEnabled: tagged("enabled", {"budget_tokens": counts}, _display),
     wire.ThinkingDisabled: tagged("disabled", {}),
     wire.ThinkingAdaptive: tagged("adaptive", {}, _display),
+    wire.ThinkingBetweenTools: tagged("between_tools", {}),
 }
 
 
@@ -477,6 +645,47 @@ def thinking_configs(*, newer: bool = False) -> SearchStrategy[JsonDict]:
 
 
 metadatas = obj({}, {"user_id": nullable(texts)})
+REQUEST_OPTIONS: Final[dict[type[msgspec.Struct], SearchStrategy[JsonDict]]] = {
+    wire.OutputConfig: obj(
+        {},
+        {
+            "effort": nullable(st.sampled_from(["low", "medium", "high", "xhigh", "max"])),
+            "format": nullable(obj({"type": st.just("json_schema"), "schema": json_objects})),
+            "task_budget": nullable(json_objects),
+        },
+    ),
+    wire.McpServer: obj(
+        {"type": st.just("url"), "name": names, "url": texts},
+        {"authorization_token": nullable(texts), "tool_configuration": nullable(json_objects)},
+    ),
+    wire.ContextManagement: obj({}, {"edits": st.lists(json_objects, max_size=2)}),
+    wire.ContainerConfig: obj(
+        {}, {"id": nullable(texts), "skills": nullable(st.lists(json_objects, max_size=2))}
+    ),
+    wire.Diagnostics: obj({}, {"previous_message_id": nullable(texts)}),
+    wire.CompactionConfig: obj({"type": st.just("summarize")}, {"instructions": nullable(texts)}),
+    wire.ThreadConfig: tagged("create", {})
+    | obj({"type": st.just("continue"), "previous_message_id": names}),
+    wire.BillingPolicy: obj({"type": st.just("billing_policy")}, {"bill_to": json_objects}),
+    wire.FallbackCreditToken: obj(
+        {"token": texts}, {"mode": st.sampled_from(["strict", "best_effort"])}
+    ),
+}
+"""The request options, typed after the SDK's params, by wire type."""
+_O = REQUEST_OPTIONS
+request_options: Final[dict[str, Strategy]] = {
+    "container": nullable(texts | _O[wire.ContainerConfig]),
+    "mcp_servers": nullable(st.lists(_O[wire.McpServer], max_size=2)),
+    "context_management": nullable(_O[wire.ContextManagement]),
+    "output_config": nullable(_O[wire.OutputConfig]),
+    "diagnostics": nullable(_O[wire.Diagnostics]),
+    "billing_policy": nullable(_O[wire.BillingPolicy]),
+    "compaction": nullable(_O[wire.CompactionConfig]),
+    "fallbacks": nullable(st.just("default") | st.lists(obj({"model": texts}), max_size=2)),
+    "fallback_credit_token": nullable(texts | _O[wire.FallbackCreditToken]),
+    "thread": nullable(_O[wire.ThreadConfig]),
+}
+"""Every top-level request option of a typed shape, by name."""
 service_tiers = st.sampled_from(["auto", "standard_only"]) | texts
 
 
@@ -507,15 +716,13 @@ def message_requests(
             "tool_choice": tool_choices(newer=newer),
             "thinking": thinking_configs(newer=newer),
             "service_tier": service_tiers,
-            "container": json_values,
-            "mcp_servers": json_values,
-            "context_management": json_values,
-            "output_config": json_values,
+            **request_options,
             "cache_control": nullable(cache_controls),
             "inference_geo": nullable(texts),
             "speed": nullable(st.sampled_from(["standard", "fast"])),
-            "diagnostics": json_values,
             "user_profile_id": texts,
+            "workspace_id": texts,
+            "betas": st.lists(texts, max_size=2),
         },
     )
 
@@ -597,12 +804,15 @@ def by_type(
         wire.RedactedThinkingBlock: redacted_thinking_blocks,
         wire.ServerToolUseBlock: server_tool_use_blocks,
         **SERVER_TOOL_RESULT_KINDS,
+        **RESULT_CONTENT_KINDS,
+        **BETA_BLOCK_KINDS,
         wire.ContainerUploadBlock: container_upload_blocks,
         wire.MessageParam: message_params(newer=newer),
         wire.Tool: custom_tools | server_tools if with_server_tools else custom_tools,
         **TOOL_CHOICE_KINDS,
         **THINKING_KINDS,
         wire.Metadata: metadatas,
+        **REQUEST_OPTIONS,
         wire.MessageRequest: message_requests(newer=newer, with_server_tools=with_server_tools),
         wire.CacheCreation: cache_creations,
         wire.ServerToolUsage: server_tool_usages,
@@ -754,7 +964,7 @@ _simple_thinking = tagged("disabled", {}) | tagged("adaptive", {})
 
 
 @st.composite
-def valid_requests(draw: st.DrawFn, api_version: str = "2023-06-01") -> JsonDict:
+def valid_requests(draw: st.DrawFn, api_version: str = DEFAULT_API_VERSION) -> JsonDict:
     """A request that passes every validation rule under ``api_version``, with no cache breakpoints."""
     turns, optional = _VALID_PARTS[api_version]
     max_tokens = draw(st.integers(min_value=1, max_value=200_000))

@@ -234,3 +234,32 @@ def test_a_number_too_large_for_a_float_is_a_failure(digits: int, field: str) ->
     ):
         assert isinstance(result, Failure)
         assert result.failure().path == field
+
+
+# --- linear time, by counting ---------------------------------------------------------------
+
+
+def with_unknowns(value: gen.JsonDict, n: int, *, nested: bool) -> bytes:
+    """``value`` with ``n`` unknown keys, at the top or on an unknown-typed block inside."""
+    extra = {f"newer_{i}": i for i in range(n)}
+    if nested:
+        value = {**value, "content": [{"type": "future_block", **extra}]}
+    else:
+        value = {**value, **extra}
+    return msgspec.json.encode(value)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gen.messages(), st.integers(1, 4000), st.booleans())
+def test_many_unknown_fields_decode_in_linear_work(
+    message: gen.JsonDict, n: int, nested: bool
+) -> None:
+    """A reply with n unknown fields (top level or on an unknown block) decodes, keeps them all,
+    and costs at most a constant per field more than with one (msgspec's keyword matching, which
+    scans the fields per keyword, is only ever given the schema's own fields)."""
+    body = with_unknowns(message, n, nested=nested)
+    decoded = ok(codec.decode(body, wire.Message))
+    assert msgspec.to_builtins(decoded) == msgspec.json.decode(body)
+    base = codec.decode_work(with_unknowns(message, 1, nested=nested), wire.Message)
+    per_field = len(msgspec.structs.fields(wire.Message)) + 2  # a constant of the schema
+    assert 0 <= codec.decode_work(body, wire.Message) - base <= per_field * n

@@ -6,6 +6,7 @@ import json
 import string
 
 import msgspec
+from anthropic._constants import ANTHROPIC_API_VERSION
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -125,11 +126,27 @@ def test_the_method_url_and_headers(case: tuple[Setup, JsonDict], stream: bool) 
     assert dict(http.headers) == expected
 
 
-def test_the_default_api_version_is_2023_06_01() -> None:
-    """Without a choice the client speaks anthropic-version 2023-06-01."""
-    assert Settings().api_version == DEFAULT_API_VERSION == "2023-06-01"
+def test_the_default_api_version_is_the_sdks() -> None:
+    """Without a choice the client speaks the SDK's default anthropic-version (2026-10-21)."""
+    assert Settings().api_version == DEFAULT_API_VERSION == ANTHROPIC_API_VERSION == "2026-10-21"
     target = make_target(Settings(), Credentials(api_key=Secret("k"))).unwrap()
-    assert target.headers["anthropic-version"] == "2023-06-01"
+    assert target.headers["anthropic-version"] == "2026-10-21"
+
+
+def test_2023_06_01_stays_selectable_with_its_rules() -> None:
+    """Under 2023-06-01 the sampling parameters are sent (and range-checked); under the default
+    version they are refused."""
+    old = make_target(Settings(api_version="2023-06-01"), Credentials(api_key=Secret("k")))
+    new = make_target(Settings(), Credentials(api_key=Secret("k")))
+    request = {"model": "m", "max_tokens": 1, "messages": [{"role": "user", "content": "hi"}]}
+    sent = build_message_request({**request, "temperature": 0.5}, target=old.unwrap()).unwrap()
+    assert sent.headers["anthropic-version"] == "2023-06-01"
+    assert json.loads(sent.body or b"")["temperature"] == 0.5
+    too_hot = build_message_request({**request, "temperature": 2.0}, target=old.unwrap())
+    assert too_hot.failure().path == "temperature"
+    assert build_message_request({**request, "top_k": 1}, target=new.unwrap()).failure().path == (
+        "top_k"
+    )
 
 
 @given(st.sampled_from(API_VERSIONS) | gen.texts)
@@ -210,11 +227,11 @@ def test_building_fails_exactly_when_parsing_or_validation_does(
 @many
 @given(cases())
 def test_a_value_json_cannot_hold_is_a_failure(case: tuple[Setup, JsonDict]) -> None:
-    """A non-JSON value in a free-form field is an InvalidArgument, not an exception."""
+    """A non-JSON value in a free-form field is an InvalidArgument naming it, not an exception."""
     setup, request = case
     result = build_message_request({**request, "container": object()}, target=setup.target)
     assert isinstance(result, Failure)
-    assert result.failure().path == "request"
+    assert result.failure().path == "container"
 
 
 def test_no_credentials_is_a_missing_credentials_failure() -> None:
@@ -237,7 +254,7 @@ def test_the_secret_never_shows(case: tuple[Setup, JsonDict], stream: bool) -> N
         repr(setup.target),
         str(setup.target),
         repr(setup.credentials),
-        str(build_message_request({**request, "max_tokens": 0}, target=setup.target).failure()),
+        str(build_message_request({**request, "max_tokens": -1}, target=setup.target).failure()),
         render_curl(http),
         str(check_secret(secret + "\n", name="api_key").failure()),
         str(credentials_from_env({"ANTHROPIC_API_KEY": secret + " x"}).failure()),
@@ -248,7 +265,7 @@ def test_the_secret_never_shows(case: tuple[Setup, JsonDict], stream: bool) -> N
 
 
 @settings(max_examples=5, deadline=None)
-@given(setups, gen.valid_requests())
+@given(setups, gen.valid_requests("2026-10-21"))
 def test_a_client_never_shows_its_secret(setup: Setup, request: JsonDict) -> None:
     """Neither a usable client, nor one refused for a malformed key, nor what it builds shows it."""
     secret = setup.secret

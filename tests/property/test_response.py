@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from returns.pipeline import is_successful
 from returns.result import Failure, Success
 
+from claude.pure.accumulate import fold, start
 from claude.pure.errors import (
     ApiError,
     ClaudeException,
@@ -21,6 +22,7 @@ from claude.pure.errors import (
     ServerError,
     unwrap,
 )
+from claude.pure.events import decode_event
 from claude.pure.headers import RateLimit
 from claude.pure.response import (
     BODY_START,
@@ -29,6 +31,7 @@ from claude.pure.response import (
     decode_response,
     error_event,
 )
+from claude.pure.sse import SseEvent
 from claude.pure.wire import Message, TokenCount
 from tests.property import strategies as gen
 
@@ -254,3 +257,45 @@ def test_errors_raise_as_exceptions_carrying_the_value(
     with pytest.raises(ClaudeException) as raised:
         unwrap(decode_response(status, {}, envelope(error_type, message)))
     assert raised.value.error == error
+
+
+details = st.fixed_dictionaries(
+    {"error_code": st.sampled_from(["cmek_key_disabled", "thread_not_found"]) | gen.texts},
+    optional={"key_id": gen.texts, "retry_after": gen.counts},
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([400, 403, 404, 429, 500, 529]), details | st.none() | gen.texts)
+def test_error_details_are_kept(status: int, detail: object) -> None:
+    """The body's ``error.details`` object is kept on the error, ``error_code`` read from it; a
+    details value that is no object is dropped without losing the message."""
+    body = msgspec.json.encode(
+        {
+            "type": "error",
+            "error": {"type": "invalid_request_error", "message": "no", "details": detail},
+            "request_id": "req_1",
+        }
+    )
+    error = decode_error(status, {}, body)
+    assert isinstance(error, ApiError) and error.message == "no"
+    if isinstance(detail, dict):
+        assert error.details == detail
+        assert error.error_code == (
+            detail["error_code"] if isinstance(detail["error_code"], str) else None
+        )
+    else:
+        assert error.details is None and error.error_code is None
+
+
+def test_a_mid_stream_error_keeps_its_details() -> None:
+    """An ``error`` event's ``error.details`` reaches the error value the fold fails with."""
+    data = (
+        '{"type":"error","error":{"type":"overloaded_error","message":"busy",'
+        '"details":{"error_code":"ramp_limit_exceeded"}}}'
+    )
+    event = decode_event(SseEvent("error", data)).unwrap()
+    error = fold(start(), event).failure()
+    assert isinstance(error, ApiError)
+    assert error.details == {"error_code": "ramp_limit_exceeded"}
+    assert error.error_code == "ramp_limit_exceeded"

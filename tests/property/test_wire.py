@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import typing
 from typing import TypeVar
 
 import msgspec
 import pytest
+from anthropic import types as sdk
+from anthropic.types import beta as sdk_beta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
@@ -48,6 +51,7 @@ def test_every_wire_struct_has_a_strategy() -> None:
         and issubclass(cls, msgspec.Struct)
         and cls.__module__ == wire.__name__
         and cls not in (wire.Wire, wire.Tagged)
+        and not cls.__name__.startswith("_")
         and not issubclass(cls, wire.Unknown)
     }
     assert concrete == set(TYPES)
@@ -140,17 +144,12 @@ def test_stop_reasons_are_strings_known_or_not(message: gen.JsonDict) -> None:
     assert decoded(message, wire.Message).stop_reason == message.get("stop_reason", wire.UNSET)
 
 
-def test_known_stop_reasons_are_the_documented_ones() -> None:
-    """The stop reasons the library names are exactly the seven the API documents."""
-    assert set(wire.STOP_REASONS) == {
-        "end_turn",
-        "max_tokens",
-        "stop_sequence",
-        "tool_use",
-        "pause_turn",
-        "refusal",
-        "model_context_window_exceeded",
-    }
+def test_known_stop_reasons_are_the_sdks() -> None:
+    """The stop reasons the library names are exactly those of the SDK's StopReason and
+    BetaStopReason (``compaction`` included)."""
+    sdk_reasons = {*typing.get_args(sdk.StopReason), *typing.get_args(sdk_beta.BetaStopReason)}
+    assert "compaction" in sdk_reasons
+    assert set(wire.STOP_REASONS) == sdk_reasons
 
 
 @many

@@ -103,7 +103,7 @@ def test_no_key_says_how_to_set_one_or_use_local() -> None:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (("--local", "--max-tokens", "0", "hi"), "max_tokens"),
+        (("--local", "--max-tokens=-1", "hi"), "max_tokens"),
         (("--local", "--temperature", "3", "hi"), "temperature"),
         (("--local", "--api-version", "2026-10-21", "--temperature", "0.5", "hi"), "2026-10-21"),
         (("--base-url", "http://example.com", "hi"), "base_url"),

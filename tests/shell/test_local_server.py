@@ -389,10 +389,10 @@ def test_both_api_versions_are_accepted(server: LocalServer) -> None:
         ({"max_tokens": 5, "messages": HELLO["messages"]}, "model: Field required"),
         ({**HELLO, "model": ""}, "model: String should have at least 1 character"),
         ({"model": "m", "messages": HELLO["messages"]}, "max_tokens: Field required"),
-        ({**HELLO, "max_tokens": 0}, "max_tokens: Input should be greater than or equal to 1"),
+        ({**HELLO, "max_tokens": -1}, "max_tokens: Input should be greater than or equal to 0"),
         ({**HELLO, "max_tokens": True}, "max_tokens: Input should be a valid integer"),
         ({**HELLO, "messages": []}, "messages: at least one message is required"),
-        ({**HELLO, "messages": [{"role": "system", "content": "x"}]}, "messages.0.role"),
+        ({**HELLO, "messages": [{"role": "tool", "content": "x"}]}, "messages.0.role"),
         (
             {**HELLO, "messages": [{"role": "user", "content": [{"text": "x"}]}]},
             "messages.0.content.0.type",

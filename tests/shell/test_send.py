@@ -44,7 +44,7 @@ def test_send_makes_exactly_one_http_call(server: LocalServer, client: Client) -
     client.send(HELLO).unwrap()
     (recorded,) = server.requests
     assert recorded.method == "POST" and recorded.path == "/v1/messages"
-    assert recorded.headers["anthropic-version"] == "2023-06-01"
+    assert recorded.headers["anthropic-version"] == "2026-10-21"  # the default, as the SDK's
     assert recorded.headers["x-api-key"] == server.api_key
     assert recorded.headers["user-agent"].startswith("api-claude/")
     assert recorded.json == HELLO
@@ -165,7 +165,7 @@ def test_a_missing_key_fails_before_any_io(server: LocalServer) -> None:
 
 def test_invalid_requests_fail_before_any_io(server: LocalServer, client: Client) -> None:
     """A request that breaks a rule is a Failure naming the field; nothing is sent."""
-    error = client.send({**HELLO, "max_tokens": 0}).failure()
+    error = client.send({**HELLO, "max_tokens": -1}).failure()
     assert isinstance(error, InvalidArgument) and error.path == "max_tokens"
     assert server.request_count == 0
 
