@@ -22,6 +22,7 @@ from claude.shell.holders import Failover as Failover
 from claude.shell.holders import RateLimiter as RateLimiter
 from claude.shell.streaming import AsyncMessageStream as AsyncMessageStream
 from claude.shell.streaming import MessageStream as MessageStream
+from claude.shell.streaming import StreamEnded as StreamEnded
 
 __all__ = [
     "AsyncControlledStream",
@@ -35,6 +36,7 @@ __all__ = [
     "MessageParams",
     "MessageStream",
     "RateLimiter",
+    "StreamEnded",
     "SystemClock",
     "asend",
     "astream",

@@ -4,9 +4,15 @@ Theory of operation
 -------------------
 ``_plan`` is one generator that holds the whole composition and does no I/O. It yields two kinds
 of action, ``_Sleep(seconds)`` and ``_Send(request)``, and is sent back the outcome of each
-``_Send``. The sync driver performs actions with ``clock.sleep`` and ``client.perform``; the async
-driver with ``clock.asleep`` and a worker thread. So sync and async behave identically by
-construction (the sans-I/O pattern of h11), and each policy's decisions stay in its pure module.
+``_Send``. It is generic in what a send produces: a ``Message`` for ``execute_with_*``, an opened
+stream attempt for ``stream_with_retries`` (a stream counts as answered once its first content
+arrives), so streams get the same limiter, breaker, failover, retry and ``observe``. The sync
+driver performs actions with ``clock.sleep`` and a blocking send; the async driver with
+``clock.asleep`` and an awaited send. So sync and async behave identically by construction (the
+sans-I/O pattern of h11), and each policy's decisions stay in its pure module.
+
+The breaker hands each admitted attempt a ticket; the attempt's report carries it, so a report
+from a call admitted before a trip can neither free a probe slot nor close the breaker.
 
 The order, per attempt, is fixed and documented::
 
@@ -27,10 +33,9 @@ The key is never logged.
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Generator
+from typing import TypeVar
 
 import msgspec
 from returns.result import Failure, Result, Success
@@ -39,6 +44,7 @@ from claude.pure import retry
 from claude.pure.breaker import default_counts
 from claude.pure.errors import ClaudeError, InvalidArgument, Throttled
 from claude.pure.failover import AttemptContext, FailoverPolicy
+from claude.pure.options import CallOptions
 from claude.pure.record import (
     AttemptRecord,
     CallRecord,
@@ -53,13 +59,22 @@ from claude.pure.retry import GiveUp, RetryAfter, RetryPolicy
 from claude.pure.settings import check_base_url
 from claude.pure.wire import Message
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
+from claude.shell.session import NO_OPTIONS, MessageParams, Session
 
-if TYPE_CHECKING:
-    from claude.shell.client import Client, MessageParams
-
-__all__ = ["Observer", "Policies", "aexecute", "execute"]
+__all__ = [
+    "Observer",
+    "Policies",
+    "Steps",
+    "aexecute",
+    "arun_plan",
+    "execute",
+    "plan_for",
+    "run_plan",
+]
 
 log = logging.getLogger("claude")
+
+_T = TypeVar("_T")
 
 Observer = Callable[[CallRecord], None]
 """Receives the record of each call made with a policy."""
@@ -88,8 +103,6 @@ class _Send(msgspec.Struct, frozen=True):
 
 
 _Action = _Sleep | _Send
-_Outcome = Result[Message, ClaudeError]
-_Plan = Generator[_Action, _Outcome | None, tuple[_Outcome, CallRecord]]
 
 
 def _plan(
@@ -100,14 +113,16 @@ def _plan(
     clock_now: Callable[[], float],
     wall_now: Callable[[], float],
     sample: Callable[[], float],
-) -> _Plan:
+) -> Generator[_Action, Result[_T, ClaudeError] | None, tuple[Result[_T, ClaudeError], CallRecord]]:
     """The composed call as a sequence of actions; returns the outcome and its record."""
     record = CallRecord()
     state = retry.start(now=clock_now())
     context = AttemptContext()
     number = 0
+    breaker = policies.breaker
+    counts = breaker.policy.counts if breaker is not None else None
 
-    def ended(error: ClaudeError, by: FailedBy) -> tuple[_Outcome, CallRecord]:
+    def ended(error: ClaudeError, by: FailedBy) -> tuple[Result[_T, ClaudeError], CallRecord]:
         log.info("call failed (%s): %s", by, error)
         return Failure(error), fail(record, by)
 
@@ -125,11 +140,13 @@ def _plan(
                     return ended(Throttled(wait=wait), "rate_limit")
                 record = add_wait(record, wait)
                 yield _Sleep(wait)
-        # 2. breaker: fail fast while open.
-        if policies.breaker is not None:
-            admitted = policies.breaker.admit(now=clock_now())
+        # 2. breaker: fail fast while open; an admitted attempt holds a ticket.
+        ticket: int | None = None
+        if breaker is not None:
+            admitted = breaker.admit(now=clock_now())
             if isinstance(admitted, Failure):
                 return ended(admitted.failure(), "breaker")
+            ticket = admitted.unwrap()
         # 3. failover: an endpoint this call has not tried.
         endpoint: str | None = None
         attempt_request = request
@@ -140,14 +157,12 @@ def _plan(
                 context = AttemptContext()
                 chosen = failover.select(context, u=sample())
             if isinstance(chosen, Failure):
-                if policies.breaker is not None:
-                    policies.breaker.release(now=clock_now())
+                if breaker is not None:
+                    breaker.release(now=clock_now(), ticket=ticket)
                 return ended(chosen.failure(), "failover")
             picked, context = chosen.unwrap()
             endpoint = picked.url
-            attempt_request = msgspec.structs.replace(
-                request, url=endpoint + MESSAGES_PATH, origin=""
-            )
+            attempt_request = _at_endpoint(request, endpoint)
         # 4. send: exactly one HTTP call.
         number += 1
         started = clock_now()
@@ -156,23 +171,24 @@ def _plan(
         except GeneratorExit:
             # The driver was interrupted mid-request (Ctrl-C, cancellation): the call ends with
             # no verdict on the service, so only the breaker's slot (a half-open probe) is freed.
-            if policies.breaker is not None:
-                policies.breaker.release(now=clock_now())
+            if breaker is not None:
+                breaker.release(now=clock_now(), ticket=ticket)
             raise
         assert outcome is not None
         error = outcome.failure() if isinstance(outcome, Failure) else None
         # 5. classify: breaker and endpoint health learn the outcome.
-        if policies.breaker is not None:
-            policies.breaker.record(error, now=clock_now())
+        if breaker is not None:
+            breaker.record(error, now=clock_now(), ticket=ticket)
         if failover is not None and endpoint is not None:
-            # A 400 or 429 says nothing about the endpoint's health; a 5xx or a reset does.
-            healthy = error is None or not default_counts(error)
+            # A 400 or 429 says nothing about the endpoint's health; a 5xx or a reset does. The
+            # breaker's own rule decides when there is one, else the default one.
+            healthy = error is None or not (counts or default_counts)(error)
             failover.record_outcome(endpoint, ok=healthy)
             if error is not None:
                 context = context.failed(error)
         attempt = AttemptRecord(
             attempt=number,
-            endpoint=endpoint or request.url.removesuffix(MESSAGES_PATH),
+            endpoint=endpoint or request.url.split("?", 1)[0].removesuffix(MESSAGES_PATH),
             started_at=started,
             elapsed=clock_now() - started,
             error=error,
@@ -205,7 +221,15 @@ def _plan(
         return ended(error, "request")
 
 
-def _finished(stop: StopIteration) -> tuple[_Outcome, CallRecord]:
+def _at_endpoint(request: HttpRequest, endpoint: str) -> HttpRequest:
+    """``request`` sent to another base URL (its path and query kept)."""
+    tail = request.url[len(request.origin) :] if request.origin else MESSAGES_PATH
+    query = tail.split("?", 1)[1] if "?" in tail else ""
+    url = endpoint + MESSAGES_PATH + (f"?{query}" if query else "")
+    return msgspec.structs.replace(request, url=url, origin="")
+
+
+def _finished(stop: StopIteration) -> tuple[Result[_T, ClaudeError], CallRecord]:
     """The plan's return value (a generator's return travels in StopIteration, untyped)."""
     outcome, record = stop.value
     assert isinstance(record, CallRecord)
@@ -227,17 +251,18 @@ def _failover_holder(
     return Success(holder)
 
 
-def _planned(
-    client: Client,
-    request: MessageParams,
-    policies: Policies,
-    extra_body: Mapping[str, object] | None,
-) -> Result[_Plan, ClaudeError]:
-    """The request built and checked, and the plan that will run it (or why there is none)."""
+Steps = Generator[
+    _Action, Result[_T, ClaudeError] | None, tuple[Result[_T, ClaudeError], CallRecord]
+]
 
-    def plan(built: HttpRequest, holder: Failover | None) -> _Plan:
-        clock = client.clock
-        return _plan(
+
+def plan_for(
+    session: Session, built: HttpRequest, policies: Policies
+) -> Result[Steps[_T], ClaudeError]:
+    """The plan that will run ``built`` under ``policies`` (or why there is none)."""
+    clock = session.clock
+    return _failover_holder(policies.failover).map(
+        lambda holder: _plan(
             built,
             policies,
             holder,
@@ -245,69 +270,102 @@ def _planned(
             wall_now=clock.wall,
             sample=clock.sample,
         )
-
-    return client.build(request, extra_body=extra_body).bind(
-        lambda built: _failover_holder(policies.failover).map(lambda holder: plan(built, holder))
     )
 
 
+def run_plan(
+    steps: Steps[_T],
+    *,
+    sleep: Callable[[float], None],
+    send: Callable[[HttpRequest], Result[_T, ClaudeError]],
+    observe: Observer | None,
+) -> Result[_T, ClaudeError]:
+    """Drive a plan on this thread: sleep and send as it says, then report its record."""
+    reply: Result[_T, ClaudeError] | None = None
+    try:
+        while True:
+            action = steps.send(reply)
+            if isinstance(action, _Sleep):
+                sleep(action.seconds)
+                reply = None
+            else:
+                reply = send(action.request)
+    except StopIteration as stop:
+        finished: tuple[Result[_T, ClaudeError], CallRecord] = _finished(stop)
+        outcome, record = finished
+    finally:
+        steps.close()  # interrupted: the plan frees what it holds (see _plan)
+    if observe is not None:
+        observe(record)
+    return outcome
+
+
+async def arun_plan(
+    steps: Steps[_T],
+    *,
+    sleep: Callable[[float], Awaitable[None]],
+    send: Callable[[HttpRequest], Awaitable[Result[_T, ClaudeError]]],
+    observe: Observer | None,
+) -> Result[_T, ClaudeError]:
+    """The async twin of ``run_plan``: the same steps, awaited."""
+    reply: Result[_T, ClaudeError] | None = None
+    try:
+        while True:
+            action = steps.send(reply)
+            if isinstance(action, _Sleep):
+                await sleep(action.seconds)
+                reply = None
+            else:
+                reply = await send(action.request)
+    except StopIteration as stop:
+        finished: tuple[Result[_T, ClaudeError], CallRecord] = _finished(stop)
+        outcome, record = finished
+    finally:
+        steps.close()  # cancelled: the plan frees what it holds (see _plan)
+    if observe is not None:
+        observe(record)
+    return outcome
+
+
 def execute(
-    client: Client,
+    session: Session,
     request: MessageParams,
     policies: Policies,
     *,
     observe: Observer | None = None,
-    extra_body: Mapping[str, object] | None = None,
+    options: CallOptions = NO_OPTIONS,
 ) -> Result[Message, ClaudeError]:
     """Run one request under ``policies``, on this thread."""
-    planned = _planned(client, request, policies, extra_body)
+    planned: Result[Steps[Message], ClaudeError] = session.build(
+        request, stream=False, options=options
+    ).bind(lambda built: plan_for(session, built, policies))
     if isinstance(planned, Failure):
         return Failure(planned.failure())
-    plan = planned.unwrap()
-    reply: _Outcome | None = None
-    try:
-        while True:
-            action = plan.send(reply)
-            if isinstance(action, _Sleep):
-                client.clock.sleep(action.seconds)
-                reply = None
-            else:
-                reply = client.perform(action.request)
-    except StopIteration as stop:
-        outcome, record = _finished(stop)
-    finally:
-        plan.close()  # interrupted: the plan frees what it holds (see _plan)
-    if observe is not None:
-        observe(record)
-    return outcome
+    return run_plan(
+        planned.unwrap(),
+        sleep=session.clock.sleep,
+        send=lambda built: session.perform(built, timeout=options.timeout),
+        observe=observe,
+    )
 
 
 async def aexecute(
-    client: Client,
+    session: Session,
     request: MessageParams,
     policies: Policies,
     *,
     observe: Observer | None = None,
-    extra_body: Mapping[str, object] | None = None,
+    options: CallOptions = NO_OPTIONS,
 ) -> Result[Message, ClaudeError]:
     """The async twin of ``execute``: sleeps on the event loop, sends in a worker thread."""
-    planned = _planned(client, request, policies, extra_body)
+    planned: Result[Steps[Message], ClaudeError] = session.build(
+        request, stream=False, options=options
+    ).bind(lambda built: plan_for(session, built, policies))
     if isinstance(planned, Failure):
         return Failure(planned.failure())
-    plan = planned.unwrap()
-    reply: _Outcome | None = None
-    try:
-        while True:
-            action = plan.send(reply)
-            if isinstance(action, _Sleep):
-                await client.clock.asleep(action.seconds)
-                reply = None
-            else:
-                reply = await client._in_worker(functools.partial(client.perform, action.request))
-    except StopIteration as stop:
-        outcome, record = _finished(stop)
-    finally:
-        plan.close()  # cancelled: the plan frees what it holds (see _plan)
-    if observe is not None:
-        observe(record)
-    return outcome
+    return await arun_plan(
+        planned.unwrap(),
+        sleep=session.clock.asleep,
+        send=lambda built: session.aperform(built, timeout=options.timeout),
+        observe=observe,
+    )
