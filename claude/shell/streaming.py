@@ -39,8 +39,10 @@ from returns.result import Failure, Result, Success
 
 from claude.pure import accumulate, sse
 from claude.pure.errors import (
+    ApiError,
     ClaudeError,
     MalformedResponse,
+    ResponseTooLarge,
     StreamTruncated,
     Timeout,
 )
@@ -134,12 +136,23 @@ class _StreamCore:
             max_bytes=self._session.settings.max_response_bytes,
         )
         self._body = None
-        if read_error is not None and not data:
-            # Nothing of the answer arrived: the read failure is the news, not an empty body.
+        if isinstance(read_error, ResponseTooLarge) or (
+            isinstance(read_error, Timeout) and read_error.phase == "total"
+        ):
+            # One of our own limits ran out: that is the news, whatever the status said.
             self.finish_with(self._named(read_error))
             return
         if not 200 <= body.status < 300:
-            self.finish_with(decode_error(body.status, body.headers, data))
+            error = decode_error(body.status, body.headers, data)
+            if read_error is not None and not data and isinstance(error, ApiError):
+                # The status is the news; the body broke off: say so, not "empty error body".
+                error = msgspec.structs.replace(
+                    error, message=f"the error body could not be read ({self._named(read_error)})"
+                )
+            self.finish_with(error)
+            return
+        if read_error is not None:
+            self.finish_with(self._named(read_error))
             return
         problem = (
             f"expected text/event-stream, got {content_type or 'no content-type'}"
