@@ -2,17 +2,19 @@
 
 Theory of operation
 -------------------
-``_plan`` is one generator that holds the whole composition and does no I/O. It yields two kinds
-of action, ``_Sleep(seconds)`` and ``_Send(request)``, and is sent back the outcome of each
-``_Send``. It is generic in what a send produces: a ``Message`` for ``execute_with_*``, an opened
-stream attempt for ``stream_with_retries`` (a stream counts as answered once its first content
-arrives), so streams get the same limiter, breaker, failover, retry and ``observe``. The sync
-driver performs actions with ``clock.sleep`` and a blocking send; the async driver with
-``clock.asleep`` and an awaited send. So sync and async behave identically by construction (the
-sans-I/O pattern of h11), and each policy's decisions stay in its pure module.
+Every decision is the pure call plan's (``claude.pure.plan``): a machine that is told what
+happened and answers what to do next. ``_drive`` is its one driver, written once for sync and
+async: a generator that asks the shared holders (rate limiter, breaker, failover: quick calls
+under their locks) whatever the plan asks, and yields only the two blocking actions,
+``_Sleep(seconds)`` and ``_Send(request)``. ``run_plan`` performs them with ``clock.sleep`` and
+a blocking send, ``arun_plan`` with ``clock.asleep`` and an awaited one; those two trampolines
+are the only code that differs between sync and async (the sans-I/O pattern of h11).
 
-The breaker hands each admitted attempt a ticket; the attempt's report carries it, so a report
-from a call admitted before a trip can neither free a probe slot nor close the breaker.
+The plan is generic in what a send produces: a ``Message`` for ``execute_with_*``, an opened
+stream attempt for ``stream_with_retries`` (a stream counts as answered once its first content
+arrives), so streams get the same limiter, breaker, retry and ``observe``. The breaker hands each
+admitted attempt a ticket; its report carries it, so a report from a call admitted before a trip
+can neither free a probe slot nor close the breaker.
 
 The order, per attempt, is fixed and documented::
 
@@ -40,22 +42,14 @@ from typing import TypeVar
 import msgspec
 from returns.result import Failure, Result, Success
 
-from claude.pure import retry
+from claude.pure import plan
 from claude.pure.breaker import default_counts
-from claude.pure.errors import ClaudeError, InvalidArgument, Throttled
-from claude.pure.failover import AttemptContext, FailoverPolicy
+from claude.pure.errors import ClaudeError, InvalidArgument
+from claude.pure.failover import FailoverPolicy
 from claude.pure.options import CallOptions
-from claude.pure.record import (
-    AttemptRecord,
-    CallRecord,
-    FailedBy,
-    add_attempt,
-    add_wait,
-    blame,
-    fail,
-)
+from claude.pure.record import CallRecord
 from claude.pure.request import MESSAGES_PATH, HttpRequest
-from claude.pure.retry import GiveUp, RetryAfter, RetryPolicy
+from claude.pure.retry import RetryPolicy
 from claude.pure.settings import check_base_url
 from claude.pure.wire import Message
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
@@ -105,7 +99,7 @@ class _Send(msgspec.Struct, frozen=True):
 _Action = _Sleep | _Send
 
 
-def _plan(
+def _drive(
     request: HttpRequest,
     policies: Policies,
     failover: Failover | None,
@@ -113,112 +107,101 @@ def _plan(
     clock_now: Callable[[], float],
     wall_now: Callable[[], float],
     sample: Callable[[], float],
-) -> Generator[_Action, Result[_T, ClaudeError] | None, tuple[Result[_T, ClaudeError], CallRecord]]:
-    """The composed call as a sequence of actions; returns the outcome and its record."""
-    record = CallRecord()
-    state = retry.start(now=clock_now())
-    context = AttemptContext()
-    number = 0
-    breaker = policies.breaker
-    counts = breaker.policy.counts if breaker is not None else None
+) -> Steps[_T]:
+    """The one driver of the pure call plan (``claude.pure.plan``), for sync and async alike.
 
-    def ended(error: ClaudeError, by: FailedBy) -> tuple[Result[_T, ClaudeError], CallRecord]:
-        log.info("call failed (%s): %s", by, error)
-        return Failure(error), fail(record, by)
-
+    It asks the holders what the plan asks (quick calls under their locks) and yields only the
+    two blocking actions, ``_Sleep`` and ``_Send``, for ``run_plan`` / ``arun_plan`` to perform.
+    Its ``if``s dispatch on the plan's answers; every decision is the plan's.
+    """
+    breaker, limiter = policies.breaker, policies.limiter
+    config = plan.PlanConfig(
+        retry=policies.retry,
+        limiter=limiter is not None,
+        breaker=breaker is not None,
+        failover=failover is not None,
+        nowait=policies.nowait,
+        counts=breaker.policy.counts if breaker is not None else default_counts,
+        endpoint=request.url.split("?", 1)[0].removesuffix(MESSAGES_PATH),
+    )
+    state, answer = plan.start(config, now=clock_now())
+    outcome: Result[_T, ClaudeError] | None = None
     while True:
-        # 1. rate limit: wait exactly as long as the limiter says.
-        if policies.limiter is not None:
-            while True:
-                asked = policies.limiter.acquire(now=clock_now())
-                if isinstance(asked, Failure):
-                    return ended(asked.failure(), "rate_limit")
-                wait = asked.unwrap()
-                if wait == 0.0:
-                    break
-                if policies.nowait:
-                    return ended(Throttled(wait=wait), "rate_limit")
-                record = add_wait(record, wait)
-                yield _Sleep(wait)
-        # 2. breaker: fail fast while open; an admitted attempt holds a ticket.
-        ticket: int | None = None
-        if breaker is not None:
-            admitted = breaker.admit(now=clock_now())
-            if isinstance(admitted, Failure):
-                return ended(admitted.failure(), "breaker")
-            ticket = admitted.unwrap()
-        # 3. failover: an endpoint this call has not tried.
-        endpoint: str | None = None
-        attempt_request = request
-        if failover is not None:
-            chosen = failover.select(context, u=sample())
-            if isinstance(chosen, Failure) and policies.retry is not None and context.tried:
-                # Retry decided to go on but every endpoint was tried once: a new pass over them.
-                context = AttemptContext()
+        fact: plan.Input
+        match answer:
+            case plan.AskRate():
+                assert limiter is not None
+                asked = limiter.acquire(now=clock_now())
+                fact = (
+                    plan.Rate(asked.unwrap())
+                    if isinstance(asked, Success)
+                    else plan.Refused(asked.failure())
+                )
+            case plan.AskAdmit():
+                assert breaker is not None
+                admitted = breaker.admit(now=clock_now())
+                fact = (
+                    plan.Admitted(admitted.unwrap())
+                    if isinstance(admitted, Success)
+                    else plan.Refused(admitted.failure())
+                )
+            case plan.AskEndpoint(context=context):
+                assert failover is not None
                 chosen = failover.select(context, u=sample())
-            if isinstance(chosen, Failure):
+                if isinstance(chosen, Success):
+                    picked, after = chosen.unwrap()
+                    fact = plan.Selected(picked.url, after)
+                else:
+                    fact = plan.Refused(chosen.failure())
+            case plan.Send(endpoint=endpoint):
+                target = request if endpoint is None else _at_endpoint(request, endpoint)
+                try:
+                    outcome = yield _Send(target)
+                except GeneratorExit:
+                    # Interrupted mid-request (Ctrl-C, cancellation): no verdict on the service;
+                    # the plan says which ticket to free.
+                    state, answer = plan.advance(
+                        state,
+                        plan.Interrupted(),
+                        config=config,
+                        now=clock_now(),
+                        wall_now=wall_now(),
+                        u=0.0,
+                    )
+                    if isinstance(answer, plan.Release) and breaker is not None:
+                        breaker.release(now=clock_now(), ticket=answer.ticket)
+                    raise
+                assert outcome is not None
+                fact = plan.Sent(outcome.failure() if isinstance(outcome, Failure) else None)
+            case plan.Report(error=error, ticket=ticket, endpoint=endpoint, healthy=healthy):
+                if breaker is not None:
+                    breaker.record(error, now=clock_now(), ticket=ticket)
+                if failover is not None and endpoint is not None:
+                    failover.record_outcome(endpoint, ok=healthy)
+                if error is not None:
+                    log.info(
+                        "attempt %d to %s failed: %s",
+                        state.number,
+                        endpoint or config.endpoint,
+                        error,
+                    )
+                fact = plan.Reported()
+            case plan.Release(ticket=ticket):
                 if breaker is not None:
                     breaker.release(now=clock_now(), ticket=ticket)
-                return ended(chosen.failure(), "failover")
-            picked, context = chosen.unwrap()
-            endpoint = picked.url
-            attempt_request = _at_endpoint(request, endpoint)
-        # 4. send: exactly one HTTP call.
-        number += 1
-        started = clock_now()
-        try:
-            outcome = yield _Send(attempt_request)
-        except GeneratorExit:
-            # The driver was interrupted mid-request (Ctrl-C, cancellation): the call ends with
-            # no verdict on the service, so only the breaker's slot (a half-open probe) is freed.
-            if breaker is not None:
-                breaker.release(now=clock_now(), ticket=ticket)
-            raise
-        assert outcome is not None
-        error = outcome.failure() if isinstance(outcome, Failure) else None
-        # 5. classify: breaker and endpoint health learn the outcome.
-        if breaker is not None:
-            breaker.record(error, now=clock_now(), ticket=ticket)
-        if failover is not None and endpoint is not None:
-            # A 400 or 429 says nothing about the endpoint's health; a 5xx or a reset does. The
-            # breaker's own rule decides when there is one, else the default one.
-            healthy = error is None or not (counts or default_counts)(error)
-            failover.record_outcome(endpoint, ok=healthy)
-            if error is not None:
-                context = context.failed(error)
-        attempt = AttemptRecord(
-            attempt=number,
-            endpoint=endpoint or request.url.split("?", 1)[0].removesuffix(MESSAGES_PATH),
-            started_at=started,
-            elapsed=clock_now() - started,
-            error=error,
+                fact = plan.Reported()
+            case plan.Sleep(seconds=seconds):
+                yield _Sleep(seconds)
+                fact = plan.Slept()
+            case plan.Done(error=error, record=record):
+                if error is not None:
+                    log.info("call failed (%s): %s", record.failed_by, error)
+                    return Failure(error), record
+                assert outcome is not None
+                return outcome, record
+        state, answer = plan.advance(
+            state, fact, config=config, now=clock_now(), wall_now=wall_now(), u=sample()
         )
-        if error is None:
-            record = add_attempt(record, attempt)
-            return outcome, record
-        log.info("attempt %d to %s failed: %s", number, attempt.endpoint, error)
-        # 6. retry: sleep as decided, or give up with the error.
-        if policies.retry is not None:
-            decision = retry.decide(
-                state,
-                error,
-                policy=policies.retry,
-                now=clock_now(),
-                wall_now=wall_now(),
-                u=sample(),
-            )
-            match decision:
-                case RetryAfter(delay=delay, state=state):
-                    record = add_attempt(record, msgspec.structs.replace(attempt, wait=delay))
-                    yield _Sleep(delay)
-                    continue
-                case GiveUp(reason=reason):
-                    record = add_attempt(record, attempt)
-                    return ended(error, blame(error, reason=reason))
-        record = add_attempt(record, attempt)
-        if failover is not None and retry.classify(error):
-            continue  # failover alone: the next endpoint, until none is left
-        return ended(error, "request")
 
 
 def _at_endpoint(request: HttpRequest, endpoint: str) -> HttpRequest:
@@ -262,7 +245,7 @@ def plan_for(
     """The plan that will run ``built`` under ``policies`` (or why there is none)."""
     clock = session.clock
     return _failover_holder(policies.failover).map(
-        lambda holder: _plan(
+        lambda holder: _drive(
             built,
             policies,
             holder,
