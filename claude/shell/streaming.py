@@ -28,8 +28,9 @@ that is not an event stream; a per-call ``timeout=`` bounds the whole stream.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Final, Self, TypeVar
 
@@ -37,19 +38,19 @@ import msgspec
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
-from claude.pure import accumulate, sse
+from claude.pure import accumulate, lifecycle, sse
 from claude.pure.errors import (
-    ApiError,
     ClaudeError,
-    MalformedResponse,
-    ResponseTooLarge,
-    StreamTruncated,
-    Timeout,
 )
-from claude.pure.events import PingEvent, StreamEvent, decode_event, decode_events
+from claude.pure.events import (
+    MessageStartEvent,
+    PingEvent,
+    StreamEvent,
+    decode_event,
+    decode_events,
+)
 from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
-from claude.pure.response import body_start, decode_error
 from claude.pure.wire import Message
 from claude.shell import transport
 from claude.shell.execute import Observer, Policies, Steps, arun_plan, plan_for, run_plan
@@ -66,7 +67,6 @@ __all__ = [
 _R = TypeVar("_R")
 
 READ_SIZE: Final = transport.READ_SIZE
-_CANCELLED: Final = "the caller cancelled the stream"
 
 
 class StreamEnded(msgspec.Struct, frozen=True):
@@ -77,8 +77,13 @@ class StreamEnded(msgspec.Struct, frozen=True):
 
 
 class _StreamCore:
-    """One streaming exchange: open, pull batches of events, close. Not thread-safe by itself;
-    the wrappers call it from one thread at a time (``cancel`` from any)."""
+    """One streaming exchange: open, pull batches of events, close.
+
+    Every decision about time and endings is the pure lifecycle's
+    (``claude.pure.lifecycle``); the core feeds it what happened and does what it answers. The
+    wrappers call the core from one thread at a time; ``cancel`` may come from any, so the
+    lifecycle is advanced under a lock.
+    """
 
     def __init__(self, session: Session, request: HttpRequest, timeout: float | None) -> None:
         self._session = session
@@ -86,25 +91,49 @@ class _StreamCore:
         self._timeouts = session.timeouts
         self._clock = session.clock
         self._timeout = timeout
-        self._deadline: float | None = None  # the whole stream's (per-call timeout only)
-        self._open_deadline: float | None = None  # opening and non-event bodies (total)
+        self._life, _ = lifecycle.start(self._timeouts, timeout=timeout, now=0.0)
+        self._lock = threading.Lock()
+        self._standing: lifecycle.Read | None = None
         self._body: transport.Body | None = None
         self._parser = sse.SseState()
         self._fold = accumulate.start()
+        self._started = False  # message_start folded: content has arrived
         self._error: ClaudeError | None = None
-        self._done = False
-        self._last_progress = 0.0
         self.cancelled = False
         self.headers: Mapping[str, str] = {}
         self.status = 0
+
+    # -- the machine ----------------------------------------------------------------------
+
+    def _advance(self, fact: lifecycle.Input) -> lifecycle.Answer:
+        with self._lock:
+            self._life, answer = lifecycle.advance(self._life, fact, now=self._clock.monotonic())
+        # A Read that holds for every read (no idle limit, no deadline) is kept for the next one.
+        self._standing = (
+            answer if isinstance(answer, lifecycle.Read) and answer.wake_at is None else None
+        )
+        if isinstance(answer, lifecycle.Finish):
+            self._finish(answer)
+        return answer
+
+    def _finish(self, answer: lifecycle.Finish) -> None:
+        if answer.error is not None:
+            self._record(answer.error)
+        self.close()
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def deadlines(self) -> float | None:
         """Fix the deadlines as of now; returns the one that bounds opening."""
-        self._open_deadline = self._session.deadline(self._timeout)
-        self._deadline = self._open_deadline if self._timeout is not None else None
-        return self._open_deadline
+        with self._lock:
+            cancelled = self._life.phase is lifecycle.Phase.DONE
+            if not cancelled:
+                self._life, answer = lifecycle.start(
+                    self._timeouts, timeout=self._timeout, now=self._clock.monotonic()
+                )
+                assert isinstance(answer, lifecycle.Open)
+                return answer.deadline
+        return self._life.open_deadline
 
     def open(self) -> None:
         """Send the request on this thread."""
@@ -112,75 +141,29 @@ class _StreamCore:
         self.opened(self._session.open_stream(self._request, deadline=deadline))
 
     def opened(self, opened: Result[transport.Body, ClaudeError]) -> None:
-        """Take the opened body; an answer that is not an event stream is read whole (within the
-        deadline and the size cap) and becomes the stream's error."""
+        """Take the opened body and do what the lifecycle says: read events, or read the whole
+        answer (within the deadline and the size cap) to learn the stream's error."""
         if isinstance(opened, Failure):
-            self.finish_with(opened.failure())
+            self._advance(lifecycle.OpenFailed(opened.failure()))
             return
         body = opened.unwrap()
         self._body = body
         self.headers = body.headers
         self.status = body.status
-        self._last_progress = self._clock.monotonic()
-        if self.cancelled:
-            self.finish_with(StreamTruncated(problem=_CANCELLED))
-            return
-        content_type = body.headers.get("content-type", "")
-        if body.status == 200 and content_type.startswith("text/event-stream"):
+        answer = self._advance(lifecycle.Opened(body.status, body.headers.get("content-type", "")))
+        if not isinstance(answer, lifecycle.ReadBody):
+            if isinstance(answer, lifecycle.Finish):
+                body.close()  # cancelled while opening
             return
         data, read_error = transport.read_all(
             body,
-            deadline=self._open_deadline,
+            deadline=answer.deadline,
             now=self._clock.monotonic,
             read_timeout=self._timeouts.read,
             max_bytes=self._session.settings.max_response_bytes,
         )
         self._body = None
-        if isinstance(read_error, ResponseTooLarge) or (
-            isinstance(read_error, Timeout) and read_error.phase == "total"
-        ):
-            # One of our own limits ran out: that is the news, whatever the status said.
-            self.finish_with(self._named(read_error))
-            return
-        if not 200 <= body.status < 300:
-            error = decode_error(body.status, body.headers, data)
-            if read_error is not None and not data and isinstance(error, ApiError):
-                # The status is the news; the body broke off: say so, not "empty error body".
-                error = msgspec.structs.replace(
-                    error, message=f"the error body could not be read ({self._named(read_error)})"
-                )
-            self.finish_with(error)
-            return
-        if read_error is not None:
-            self.finish_with(self._named(read_error))
-            return
-        problem = (
-            f"expected text/event-stream, got {content_type or 'no content-type'}"
-            if body.status == 200
-            else f"HTTP {body.status} is not a stream of events"
-        )
-        self.finish_with(
-            MalformedResponse(
-                status=body.status,
-                problem=problem,
-                body_start=body_start(data),
-                request_id=request_id(body.headers),
-            )
-        )
-
-    def _named(self, error: ClaudeError) -> ClaudeError:
-        """A timeout renamed after the limit that ran out (call deadline, idle, cancel)."""
-        if self.cancelled:
-            return StreamTruncated(problem=_CANCELLED)
-        if not isinstance(error, Timeout) or error.phase == "total":
-            return error
-        now = self._clock.monotonic()
-        for deadline in (self._deadline, self._open_deadline if self._body is None else None):
-            if deadline is not None and now >= deadline:
-                return Timeout(phase="total", seconds=self._timeout or self._timeouts.total)
-        if self._idle_expired(now):
-            return Timeout(phase="idle", seconds=self._timeouts.idle)
-        return error
+        self._advance(lifecycle.Body(body.status, body.headers, data, read_error))
 
     def close(self) -> None:
         """Release the connection: back to the pool if the body was read to the end, else closed."""
@@ -191,23 +174,32 @@ class _StreamCore:
     def cancel(self) -> None:
         """Stop from any thread: wake a read blocked on the socket and end the stream."""
         self.cancelled = True
-        if not self._done:
-            self._record(StreamTruncated(problem=_CANCELLED))
-        self._done = True
         body = self._body
+        with self._lock:
+            self._life, answer = lifecycle.advance(
+                self._life, lifecycle.Cancel(), now=self._clock.monotonic()
+            )
+        if isinstance(answer, lifecycle.Finish) and answer.error is not None:
+            self._record(answer.error)
         if body is not None:
             body.abort()
 
     def read_until_content(self) -> tuple[StreamEvent, ...]:
         """Read until ``message_start`` (or the end), so a failure before any content is known."""
         events: list[StreamEvent] = []
-        while not self._done and self.partial() is None:
+        while not self.done and not self._started:
             events.extend(self.pull())
         return tuple(events)
 
     def partial(self) -> Message | None:
         """The message as folded so far (``None`` before ``message_start``)."""
-        return accumulate.partial_message(self._fold)
+        return accumulate.partial_message(self._fold) if self._started else None
+
+    def _content(self, events: Sequence[StreamEvent]) -> bool:
+        """Whether content has arrived, ``events`` (just folded) included: O(1) once it has."""
+        if not self._started:
+            self._started = any(isinstance(event, MessageStartEvent) for event in events)
+        return self._started
 
     def error(self) -> ClaudeError | None:
         """The error that ended the stream, if one did."""
@@ -217,38 +209,31 @@ class _StreamCore:
 
     @property
     def done(self) -> bool:
-        return self._done
-
-    def _wait(self) -> float:
-        """How long the next read may wait: the read limit, and what is left of idle and the
-        call's deadline."""
-        now = self._clock.monotonic()
-        wait = self._timeouts.read
-        idle = self._timeouts.idle
-        if idle is not None:
-            wait = min(wait, idle - (now - self._last_progress))
-        if self._deadline is not None:
-            wait = min(wait, self._deadline - now)
-        return max(0.001, wait)
+        return self._life.phase is lifecycle.Phase.DONE
 
     def pull(self) -> tuple[StreamEvent, ...]:
         """Read once and return the events that arrived (possibly none); ``()`` once done."""
         body = self._body
-        if self._done or body is None:
-            self._done = True
+        if body is None or self.done:
+            if not self.done:
+                self._advance(lifecycle.Stop())
             return ()
-        if self._deadline is not None and self._clock.monotonic() >= self._deadline:
-            self.finish_with(Timeout(phase="total", seconds=self._timeout))
+        answer: lifecycle.Answer | None = self._standing
+        if answer is None:
+            with self._lock:
+                self._life, answer = lifecycle.poll(self._life, now=self._clock.monotonic())
+        if not isinstance(answer, lifecycle.Read):
+            if isinstance(answer, lifecycle.Finish):
+                self._finish(answer)  # a limit ran out before this read
             return ()
-        chunk = body.read(READ_SIZE, timeout=self._wait())
+        chunk = body.read(READ_SIZE, timeout=answer.timeout)
         if isinstance(chunk, ClaudeError):
-            self.finish_with(self._named(chunk))
+            self._advance(lifecycle.ReadFailed(chunk))
             return ()
         if not chunk:
             # End of body. An unfinished fold is reported by final_message as truncated,
             # with the partial message; the connection goes back to the pool.
-            self._done = True
-            self.close()
+            self._advance(lifecycle.Eof())
             return ()
         self._parser, raw_events = sse.feed(self._parser, chunk)
         # The whole read at once: one decode, one fold and one clock reading per read, not per
@@ -260,12 +245,9 @@ class _StreamCore:
             folded = accumulate.fold_all(self._fold, events)
             if is_successful(folded):
                 self._fold = folded.unwrap()
-                now = self._clock.monotonic()
-                for event in events:
-                    if not isinstance(event, PingEvent):  # pings are no progress
-                        self._last_progress = now
-                        break
-                self._check_limits(now)
+                self._advance(
+                    lifecycle.Events(progress=_progress(events), content=self._content(events))
+                )
                 return events
         return self._pull_one_by_one(raw_events)
 
@@ -276,39 +258,30 @@ class _StreamCore:
         for raw in raw_events:
             decoded = decode_event(raw)
             if isinstance(decoded, Failure):
-                self.finish_with(decoded.failure())
+                self._content(events)
+                self._advance(lifecycle.Broke(decoded.failure()))
                 return tuple(events)
             event = decoded.unwrap()
             folded = accumulate.fold(self._fold, event)
             events.append(event)
             if isinstance(folded, Failure):
-                self.finish_with(folded.failure(), partial_known=True)
+                self._content(events)
+                self._record(folded.failure(), partial_known=True)
+                self._advance(lifecycle.Broke(folded.failure()))
                 return tuple(events)
             self._fold = folded.unwrap()
-            if not isinstance(event, PingEvent):
-                self._last_progress = self._clock.monotonic()
-        self._check_limits(self._clock.monotonic())
+        self._advance(lifecycle.Events(progress=_progress(events), content=self._content(events)))
         return tuple(events)
-
-    def _check_limits(self, now: float) -> None:
-        if self._idle_expired(now):
-            self.finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
-        elif self._deadline is not None and now >= self._deadline and not self._done:
-            self.finish_with(Timeout(phase="total", seconds=self._timeout))
-
-    def _idle_expired(self, now: float) -> bool:
-        idle = self._timeouts.idle
-        return idle is not None and now - self._last_progress >= idle
 
     def stop(self) -> None:
         """End the stream here (the caller is done with it) and release the connection."""
-        self._done = True
+        self._advance(lifecycle.Stop())
         self.close()
 
-    def finish_with(self, error: ClaudeError, *, partial_known: bool = False) -> None:
-        self._record(error, partial_known=partial_known)
-        self._done = True
-        self.close()
+    def finish_with(self, error: ClaudeError) -> None:
+        """End the stream with ``error`` before it opened (the request could not be built, or
+        the plan refused it)."""
+        self._advance(lifecycle.OpenFailed(error))
 
     def _record(self, error: ClaudeError, *, partial_known: bool = False) -> None:
         """Keep the first error that ended the stream, with the partial message and request id."""
@@ -333,6 +306,11 @@ class _StreamCore:
             msgspec.structs.force_setattr(message, "_request_id", request_id(self.headers))
             msgspec.structs.force_setattr(message, "_headers", self.headers)
         return final
+
+
+def _progress(events: tuple[StreamEvent, ...] | list[StreamEvent]) -> bool:
+    """Whether a batch holds an event other than ``ping`` (pings are no progress)."""
+    return any(not isinstance(event, PingEvent) for event in events)
 
 
 class _StreamInfo:

@@ -191,6 +191,7 @@ class Body:
         self._eof = False
         self.status: int = response.status
         self.headers: Mapping[str, str] = response.headers
+        self._timeout: float | None = None  # the socket's, as last set
         self.on_close: Callable[[], None] | None = None
         """Called once when the body is closed (the session frees the connection's slot)."""
 
@@ -208,9 +209,12 @@ class Body:
         response = self._response
         if response is None or self._eof:
             return b""
-        sock = _socket_of(response)
-        if sock is not None:
-            sock.settimeout(max(0.001, timeout))
+        wait = max(0.001, timeout)
+        if wait != self._timeout:
+            sock = _socket_of(response)
+            if sock is not None:
+                sock.settimeout(wait)
+                self._timeout = wait
         try:
             chunk = response.read1(size)
         except Exception as exc:  # mapped to a value, in the one place that does
