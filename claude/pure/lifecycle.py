@@ -19,7 +19,7 @@ what it answers::
     any     --Stop------------------> DONE      answer Finish(None)  (the caller is done)
 
 The table ``_TABLE`` is that diagram, read by ``advance``; a pair it does not list is out of
-order and changes nothing (the answer is repeated), so the machine is total. ``DONE`` is
+order: it is taken as a ``poll`` (only time has passed), so the machine is total. ``DONE`` is
 absorbing and the first error is kept: later news never replaces it.
 
 Time, as in aioquic: every entry point takes ``now``; ``Read.timeout`` is how long the next read
@@ -241,7 +241,7 @@ def advance(life: Lifecycle, fact: Input, *, now: float) -> tuple[Lifecycle, Ans
     """The lifecycle after ``fact`` at ``now`` and what to do next."""
     handler = _TABLE.get((life.phase, type(fact)))
     if handler is None:
-        return life, _pending(life, now)
+        return poll(life, now=now)  # out of order: nothing new, only time has passed
     return handler(life, fact, now)
 
 
