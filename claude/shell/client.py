@@ -82,27 +82,17 @@ class Client:
         max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self.clock = clock
-        raw = Settings(
+        settings, target = _configure(
+            api_key=api_key,
+            auth_token=auth_token,
             base_url=base_url,
             api_version=api_version,
-            betas=_betas(betas),
-            timeouts=timeouts if timeouts is not None else Timeouts(),
+            betas=betas,
+            timeouts=timeouts,
             max_connections=max_connections,
             max_response_bytes=max_response_bytes,
+            default_headers=default_headers,
         )
-        checked: Result[Settings, ClaudeError] = check_settings(raw)
-        # An unusable client still needs sane sizes for its (idle) pool; it never sends.
-        settings: Settings = checked.value_or(Settings())
-        defaults: Result[dict[str, str], ClaudeError] = (
-            Success({})
-            if default_headers is None
-            else check_header_fields(default_headers, path="default_headers")
-        )
-        target: Result[Target, ClaudeError] = checked.bind(
-            lambda ok: _credentials(api_key, auth_token).bind(
-                lambda credentials: make_target(ok, credentials)
-            )
-        ).bind(lambda made: defaults.map(lambda extra: merged_target(made, extra)))
         tls = _tls(ca, proxy)
         if isinstance(tls, Failure):
             target = Failure(tls.failure())
@@ -665,6 +655,50 @@ class Client:
             f"Client({self.settings.base_url}, anthropic-version {self.settings.api_version}, "
             f"{state})"
         )
+
+
+def _configure(
+    *,
+    api_key: str | None,
+    auth_token: str | None,
+    base_url: str,
+    api_version: str,
+    betas: Sequence[str],
+    timeouts: Timeouts | None,
+    max_connections: int,
+    max_response_bytes: int,
+    default_headers: Mapping[str, str] | None,
+) -> tuple[Settings, Result[Target, ClaudeError]]:
+    """The checked settings (the defaults if unusable) and the target, or why there is none.
+
+    Never raises: a hostile argument (a ``str`` subclass whose methods raise, say) makes the
+    client unusable with ``InvalidArgument`` naming only the exception's type.
+    """
+    try:
+        raw = Settings(
+            base_url=base_url,
+            api_version=api_version,
+            betas=_betas(betas),
+            timeouts=timeouts if timeouts is not None else Timeouts(),
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+        )
+        checked: Result[Settings, ClaudeError] = check_settings(raw)
+        defaults: Result[dict[str, str], ClaudeError] = (
+            Success({})
+            if default_headers is None
+            else check_header_fields(default_headers, path="default_headers")
+        )
+        target: Result[Target, ClaudeError] = checked.bind(
+            lambda ok: _credentials(api_key, auth_token).bind(
+                lambda credentials: make_target(ok, credentials)
+            )
+        ).bind(lambda made: defaults.map(lambda extra: merged_target(made, extra)))
+        # An unusable client still needs sane sizes for its (idle) pool; it never sends.
+        return checked.value_or(Settings()), target
+    except Exception as exc:  # a hostile input must not escape as a traceback
+        problem = f"reading the settings raised {type(exc).__name__}; pass plain str and numbers"
+        return Settings(), Failure(InvalidArgument(path="client", problem=problem))
 
 
 def _options(

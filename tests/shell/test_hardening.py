@@ -579,3 +579,41 @@ def test_a_bad_proxy_url_makes_the_client_unusable() -> None:
     """A proxy that is not an http(s) URL names ``proxy``."""
     error = Client(api_key="sk-ant-x", proxy="socks5://x:1").ready.failure()
     assert isinstance(error, InvalidArgument) and error.path == "proxy"
+
+
+class _HostileStr(str):
+    """A string whose methods raise, carrying a secret in the message."""
+
+    def strip(self, chars: str | None = None) -> str:
+        raise RuntimeError("sk-ant-secret")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("sk-ant-secret")
+
+
+def test_a_hostile_str_never_raises_out_of_the_client() -> None:
+    """A base URL or key whose methods raise makes an unusable client, not a traceback."""
+    for client in (
+        Client(api_key="sk-ant-x", base_url=_HostileStr("https://api.anthropic.com")),
+        Client(api_key=_HostileStr("sk-ant-secret-key")),
+    ):
+        error = client.ready.failure()
+        assert isinstance(error, InvalidArgument)
+        assert "sk-ant-secret" not in str(error) and "sk-ant-secret" not in repr(client)
+
+
+def test_every_sync_call_has_an_async_twin_with_the_same_signature() -> None:
+    """The hand-written twins cannot drift: same parameters, defaults and return value."""
+    import inspect
+
+    pairs = [
+        (name, f"a{name}")
+        for name in dir(Client)
+        if not name.startswith("_")
+        and hasattr(Client, f"a{name}")
+        and callable(getattr(Client, name))
+    ]
+    assert len(pairs) >= 9
+    for sync_name, async_name in pairs:
+        sync, twin = getattr(Client, sync_name), getattr(Client, async_name)
+        assert inspect.signature(sync).parameters == inspect.signature(twin).parameters, sync_name
