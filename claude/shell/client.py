@@ -93,7 +93,15 @@ class Client:
             max_response_bytes=max_response_bytes,
             default_headers=default_headers,
         )
-        tls = _tls(ca, proxy)
+        try:
+            tls = _tls(ca, proxy)
+        except Exception as exc:  # a hostile proxy or CA argument must not escape
+            tls = Failure(
+                InvalidArgument(
+                    path="proxy" if proxy is not None else "ca",
+                    problem=f"reading it raised {type(exc).__name__}",
+                )
+            )
         if isinstance(tls, Failure):
             target = Failure(tls.failure())
         self._session = Session(
@@ -708,7 +716,13 @@ def _options(
     extra_query: Mapping[str, str] | None,
 ) -> Result[CallOptions, ClaudeError]:
     """The per-call options, the timeout checked (the extras are checked when building)."""
-    return check_timeout(timeout).map(
+    try:
+        checked = check_timeout(timeout)
+    except Exception as exc:  # a hostile number must not escape as a traceback
+        return Failure(
+            InvalidArgument(path="timeout", problem=f"reading it raised {type(exc).__name__}")
+        )
+    return checked.map(
         lambda seconds: CallOptions(
             timeout=seconds,
             extra_body=extra_body,

@@ -36,6 +36,7 @@ import anyio.to_thread
 import msgspec
 from returns.result import Failure, Result, Success
 
+from claude.pure import lifecycle
 from claude.pure.errors import ClaudeError, InvalidArgument, Timeout
 from claude.pure.options import CallOptions, with_query
 from claude.pure.request import Headers, HttpRequest, Target, build_message_request
@@ -146,21 +147,33 @@ class Session:
         try:
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s %s", request.method, request.url)
-            raw = transport.perform(
-                self.pool,
-                request,
-                self.timeouts,
-                now=self.clock.monotonic,
-                total=total,
+            now = self.clock.monotonic
+            deadline = None if total is None else now() + total
+            opened = transport.open_stream(
+                self.pool, request, self.timeouts, left=self.left(deadline)
+            )
+            if isinstance(opened, Failure):
+                log.info("%s %s failed: %s", request.method, request.url, opened.failure())
+                return Failure(opened.failure())
+            body = opened.unwrap()
+            data, read_error = transport.read_all(
+                body,
+                deadline=deadline,
+                now=now,
+                read_timeout=self.timeouts.read,
                 max_bytes=self.settings.max_response_bytes,
             )
         finally:
             lease.release()
-        if isinstance(raw, Failure):
-            log.info("%s %s failed: %s", request.method, request.url, raw.failure())
-            return raw
-        response = raw.unwrap()
-        result = decode_response(response.status, response.headers, response.body)
+        if read_error is not None:
+            # The same rule as a stream's error body: our limits first, then the status's kind
+            # with the bytes that came (or word that the body broke off), then the read error.
+            error = lifecycle.body_error(
+                lifecycle.Body(body.status, body.headers, data, read_error), limit=total
+            )
+            log.info("%s %s failed: %s", request.method, request.url, error)
+            return Failure(error)
+        result = decode_response(body.status, body.headers, data)
         if isinstance(result, Failure):
             log.info("%s %s failed: %s", request.method, request.url, result.failure())
         return result

@@ -213,19 +213,19 @@ def test_a_204_on_a_stream_is_a_malformed_response_like_send(
 
 
 def test_a_broken_error_body_keeps_the_bytes_that_arrived(server: LocalServer, mode: Mode) -> None:
-    """A 529 whose body breaks off keeps its kind and the bytes that came."""
-    server.inject(
-        Fault(
-            status=529,
-            body=b'{"type":"error","error":{"type":"over',
-            headers={"content-length": "400"},
-        )
+    """A 529 whose body breaks off keeps its kind and the bytes that came, streamed or sent."""
+    broken = Fault(
+        status=529,
+        body=b'{"type":"error","error":{"type":"over',
+        headers={"content-length": "400"},
     )
+    server.inject(broken, times=2)
     with local(server) as client:
         _, final = streamed(client, mode)
-    error = final.failure()
-    assert isinstance(error, Overloaded)
-    assert "empty error body" not in str(error) and "over" in error.message
+        sent = sender(mode)(client, HELLO)
+    for error in (final.failure(), sent.failure()):
+        assert isinstance(error, Overloaded)
+        assert "empty error body" not in str(error) and "over" in error.message
 
 
 def test_an_error_body_that_never_comes_says_the_read_failed(server: LocalServer) -> None:
