@@ -188,8 +188,9 @@ class Read(msgspec.Struct, frozen=True):
     """Read once, waiting at most ``timeout`` seconds (until ``wake_at`` on the clock).
 
     ``wake_at`` is ``None`` when only the per-read limit applies (no idle limit, no call
-    deadline): then the answer holds for every read until the machine says otherwise, and the
-    shell may reuse it without asking again.
+    deadline): then the answer *stands*: it holds for every read until the machine says
+    otherwise, the shell may reuse it without asking again, and ``Events`` that leave
+    ``content`` as it was change nothing, so the shell need not report them.
     """
 
     timeout: float

@@ -10,6 +10,10 @@ Every call takes per-call options: ``timeout`` (seconds for the whole call), ``e
 ``ssl.SSLContext``) and an HTTP(S) proxy; ``Client.from_env(trust_env=True)`` also reads
 ``HTTPS_PROXY`` / ``NO_PROXY``.
 
+The async methods are hand-written twins of the sync ones, each a one-line call of the same
+driver (``execute``/``aexecute``, the stream core); ``tests/shell/test_hardening.py`` checks that
+every twin keeps its sync method's exact signature, so they cannot drift.
+
 A client made from bad input is still a client: it holds the problem and answers every call
 with ``Failure(problem)`` before any I/O. ``Client.from_env()`` therefore never raises, and
 ``client.ready`` tells up front whether it can send.

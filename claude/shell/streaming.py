@@ -2,14 +2,19 @@
 
 Theory of operation
 -------------------
-``_StreamCore`` owns one ``transport.Body`` (a response with its body still on the socket). Each
-``pull()`` does one bounded read (whatever bytes have arrived, never waiting past the read, idle or
-call deadline), feeds them to the pure SSE parser, decodes the events, folds them into the pure
-``MessageFold`` and returns the batch. Nothing is read until the consumer asks: that is the
-back-pressure. The core is driven by the same code for both flavours: the sync
+``_StreamCore`` owns one ``transport.Body`` (a response with its body still on the socket) and
+the fold; every decision about time and endings is the pure lifecycle machine's
+(``claude.pure.lifecycle``), which the core tells what happened and obeys. Each ``pull()`` does
+one read bounded as the machine says (whatever bytes have arrived, never waiting past the read,
+idle or call deadline), feeds them to the pure SSE parser, decodes the events, folds them into
+the pure ``MessageFold`` and returns the batch. Nothing is read until the consumer asks: that is
+the back-pressure.
+
+One driver for sync and async: the core is written once and does all the work; the sync
 ``MessageStream`` calls it on the caller's thread, the async ``AsyncMessageStream`` through the
-session's one thread hop, one hop per read; on cancellation the body is aborted so the worker
-wakes at once.
+session's one thread hop (one hop per read; on cancellation the body is aborted so the worker
+wakes at once). The two wrappers differ only in awaiting, and ``stream_with_retries`` drives its
+attempts through the same call plan driver as ``execute_with_*`` (``claude.shell.execute``).
 
 Every way a stream can end is a value: ``final_message()`` is ``Success(Message)`` after
 ``message_stop``; otherwise the failure (an ``event: error`` typed by its ``error.type``, a cut
@@ -245,9 +250,11 @@ class _StreamCore:
             folded = accumulate.fold_all(self._fold, events)
             if is_successful(folded):
                 self._fold = folded.unwrap()
-                self._advance(
-                    lifecycle.Events(progress=_progress(events), content=self._content(events))
-                )
+                content = self._content(events)
+                # Under a standing Read, Events that leave ``content`` as it was change nothing
+                # (the machine's documented contract): no need to tell it.
+                if self._standing is None or content is not self._life.content:
+                    self._advance(lifecycle.Events(progress=_progress(events), content=content))
                 return events
         return self._pull_one_by_one(raw_events)
 

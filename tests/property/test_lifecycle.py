@@ -195,3 +195,15 @@ def test_a_broken_error_body_keeps_its_kind_and_says_so() -> None:
 def test_the_docstring_examples_hold() -> None:
     """The examples in the module's docstrings are true."""
     assert doctest.testmod(lifecycle, raise_on_error=False).failed == 0
+
+
+@given(st.floats(0.01, 100.0), st.booleans(), st.booleans(), times)
+def test_under_a_standing_read_events_that_keep_content_change_nothing(
+    read: float, content: bool, progress: bool, now: float
+) -> None:
+    """The contract the shell relies on to skip reporting: with no idle limit and no deadline,
+    Events that leave ``content`` as it was leave the state and the Read as they were."""
+    life = Lifecycle(phase=Phase.EVENTS, read=read, content=content)
+    after, answer = lifecycle.advance(life, lifecycle.Events(progress, content), now=now)
+    assert after == life
+    assert answer == Read(timeout=read, wake_at=None)
