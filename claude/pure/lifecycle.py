@@ -333,8 +333,10 @@ def _renamed(
     life: Lifecycle, error: ClaudeError, now: float, deadline: float | None
 ) -> ClaudeError:
     """A timeout named after the limit that ran out (call deadline, idle), else as it came."""
-    if not isinstance(error, Timeout) or error.phase == "total":
+    if not isinstance(error, Timeout):
         return error
+    if error.phase == "total":
+        return error if error.seconds is not None else Timeout(phase="total", seconds=life.limit)
     if deadline is not None and now >= deadline:
         return Timeout(phase="total", seconds=life.limit)
     idle_end = _idle_end(life)

@@ -153,8 +153,11 @@ class Session:
                 self.pool, request, self.timeouts, left=self.left(deadline)
             )
             if isinstance(opened, Failure):
-                log.info("%s %s failed: %s", request.method, request.url, opened.failure())
-                return Failure(opened.failure())
+                error = opened.failure()
+                if isinstance(error, Timeout) and error.phase == "total":
+                    error = Timeout(phase="total", seconds=total)
+                log.info("%s %s failed: %s", request.method, request.url, error)
+                return Failure(error)
             body = opened.unwrap()
             data, read_error = transport.read_all(
                 body,

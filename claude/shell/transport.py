@@ -28,15 +28,20 @@ that it did or may have, which ``RetryPolicy.retry_after_sent`` reads.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import http.client
 import os
 import socket
 import ssl
+import threading
+import time
 from collections.abc import Callable, Mapping
 from typing import Final
 
 import msgspec
 import urllib3
+import urllib3.connection
+import urllib3.response
 from returns.result import Failure, Result, Success
 from urllib3 import exceptions as u3
 
@@ -127,6 +132,7 @@ class Pool:
             if tls.proxy is not None
             else urllib3.PoolManager(**options)  # type: ignore[arg-type]
         )
+        self.manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
         self._proxied = tls.proxy is not None
         self._hosts: dict[str, urllib3.HTTPConnectionPool] = {}
 
@@ -168,6 +174,111 @@ class Pool:
         """Close every pooled connection."""
         self._hosts.clear()
         self.manager.clear()
+
+
+class _Watchdog:
+    """One daemon thread that cuts a connection whose response head outlives its deadline.
+
+    urllib3's timeouts are per socket read, so a server that sends its status line and headers
+    a byte at a time would never time out. While a connection waits for its head it is
+    registered here with the moment its call's deadline passes; if that comes first, its socket
+    is shut down, the read fails at once, and ``open_stream`` reports ``Timeout("total")``.
+    Registering and unregistering cost a heap push and a flag; the thread starts on first use.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._count = 0
+        self._thread: threading.Thread | None = None
+
+    def watch(self, sock: socket.socket, at: float) -> _Watch:
+        entry = _Watch(sock)
+        with self._lock:
+            self._count += 1
+            heapq.heappush(self._heap, (at, self._count, entry))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="claude-deadline-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._lock.notify()
+        return entry
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._lock.wait()
+                    continue
+                at, _, entry = self._heap[0]
+                left = at - time.monotonic()
+                if left > 0:
+                    self._lock.wait(left)
+                    continue
+                heapq.heappop(self._heap)
+                entry.cut()
+
+
+class _Watch:
+    """One registered connection; ``done`` once its head arrived (or it was cut)."""
+
+    __slots__ = ("cut_off", "done", "sock")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.done = False
+        self.cut_off = False
+
+    def cut(self) -> None:
+        if self.done:
+            return
+        self.done = self.cut_off = True
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+
+
+_WATCHDOG = _Watchdog()
+_head_deadline = threading.local()
+"""The real-time moment the current thread's request must have its response head by."""
+
+
+def _watched(
+    sock: socket.socket | None, read_head: Callable[[], urllib3.response.HTTPResponse]
+) -> urllib3.response.HTTPResponse:
+    """Read the response head, cut off by the watchdog at this thread's deadline."""
+    at: float | None = getattr(_head_deadline, "at", None)
+    if at is None or sock is None:
+        return read_head()
+    watch = _WATCHDOG.watch(sock, at)
+    try:
+        return read_head()
+    finally:
+        watch.done = True
+
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    """urllib3's connection, its response head read under the call's deadline."""
+
+    def getresponse(self) -> urllib3.response.HTTPResponse:  # type: ignore[override]
+        return _watched(self.sock, super().getresponse)
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    """urllib3's TLS connection, its response head read under the call's deadline."""
+
+    def getresponse(self) -> urllib3.response.HTTPResponse:  # type: ignore[override]
+        return _watched(self.sock, super().getresponse)
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
 
 
 def _timeout(timeouts: Timeouts, left: float | None = None) -> urllib3.Timeout:
@@ -272,13 +383,19 @@ def open_stream(
     and the response headers each get no more than that.
     """
     pool_wait = left if left is not None else timeouts.read
+    at = None if left is None else time.monotonic() + left
+    _head_deadline.at = at
     try:
         response = pool.urlopen(request, _timeout(timeouts, left), pool_timeout=pool_wait)
     except Exception as exc:  # mapped to a value, in the one place that does
         error = map_exception(exc, timeouts)
         if isinstance(error, Timeout) and error.phase == "pool":
             error = Timeout(phase="pool", seconds=pool_wait)
+        elif at is not None and time.monotonic() >= at and not isinstance(error, InvalidArgument):
+            error = Timeout(phase="total", seconds=None)  # the watchdog cut a slow head
         return Failure(error)
+    finally:
+        _head_deadline.at = None
     return Success(Body(response, timeouts))
 
 

@@ -41,6 +41,8 @@ class Fault:
         chunk_size: write the body in pieces of this many bytes, flushing each.
         dribble: write the body (plain or SSE) one byte at a time, this many seconds apart, so
             every socket read succeeds but the whole body takes for ever.
+        slow_head: write the status line and headers one byte at a time, this many seconds apart
+            (a server that never quite answers).
         gzip: send a plain body gzip-compressed, with ``content-encoding: gzip`` (a large
             ``body`` of zeros makes a gzip bomb: kilobytes on the wire, megabytes decoded).
         text_events: make the text block arrive in exactly this many ``text_delta`` events
@@ -67,6 +69,7 @@ class Fault:
     transcript: bytes | None = None
     chunk_size: int | None = None
     dribble: float | None = None
+    slow_head: float | None = None
     gzip: bool = False
     text_events: int | None = None
     tool_json_parts: int | None = None
@@ -76,8 +79,10 @@ class Fault:
             raise ValueError(f"Fault.status must be an HTTP status in 100..599, got {self.status}")
         if self.delay < 0 or self.stall_for < 0:
             raise ValueError("Fault.delay and Fault.stall_for must be >= 0 seconds")
-        if self.dribble is not None and self.dribble < 0:
-            raise ValueError("Fault.dribble must be >= 0 seconds")
+        for name in ("dribble", "slow_head"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"Fault.{name} must be >= 0 seconds")
         if self.ping_every is not None and self.ping_every <= 0:
             raise ValueError("Fault.ping_every must be > 0 seconds")
         for name in ("error_after", "cut_after", "stall_after"):

@@ -74,6 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server: _HttpServer
+    _slow_head: float | None = None  # the current request's `slow_head` fault
 
     # -- http.server hooks ---------------------------------------------------------------------
 
@@ -93,6 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer an unparsable request (bad request line, huge headers) in the API's error JSON."""
         self.close_connection = True
+        self._slow_head = None
         request_id = ids.request_id()
         body = error_body(code, request_id=request_id, message=message)
         self._write_head(
@@ -223,6 +225,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, response: routes.Response, *, request_id: str, fault: Fault | None) -> None:
         """Write `response`: one write for a plain body, `streaming.play` for SSE events."""
+        self._slow_head = fault.slow_head if fault is not None else None
         headers = dict(response.headers)
         headers["request-id"] = request_id
         headers.update(rate_limit_headers())
@@ -290,6 +293,12 @@ class _Handler(BaseHTTPRequestHandler):
         lines = [f"HTTP/1.1 {status} {reason}"]
         lines.extend(f"{name}: {value}" for name, value in headers)
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        pause = self._slow_head
+        if pause is not None:
+            self._dribble(head, pause)
+            if self.close_connection:
+                return
+            head = b""
         self.wfile.write(head + body)
 
 

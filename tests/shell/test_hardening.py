@@ -617,3 +617,22 @@ def test_every_sync_call_has_an_async_twin_with_the_same_signature() -> None:
     for sync_name, async_name in pairs:
         sync, twin = getattr(Client, sync_name), getattr(Client, async_name)
         assert inspect.signature(sync).parameters == inspect.signature(twin).parameters, sync_name
+
+
+def test_a_response_head_sent_a_byte_at_a_time_ends_at_the_total_deadline(
+    server: LocalServer, mode: Mode
+) -> None:
+    """A status line and headers dribbled in never outlive ``Timeouts.total`` either."""
+    server.inject(Fault(slow_head=0.05))
+    with local(server, timeouts=Timeouts(read=5.0, total=0.4)) as client:
+        error = sender(mode)(client, HELLO).failure()
+    assert isinstance(error, Timeout) and error.phase == "total"
+
+
+def test_a_stream_whose_head_is_dribbled_ends_at_the_total_deadline(server: LocalServer) -> None:
+    """Opening a stream is bounded by ``Timeouts.total`` too."""
+    server.inject(Fault(slow_head=0.05))
+    with local(server, timeouts=Timeouts(read=5.0, total=0.4)) as client:
+        _, final = streamed(client, "sync")
+    error = final.failure()
+    assert isinstance(error, Timeout) and error.phase == "total"
