@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-import weakref
 from collections import deque
 from dataclasses import dataclass
 
@@ -113,15 +112,26 @@ def _wake(waiter: _Waiter) -> bool:
     return True
 
 
+_LEASES = threading.Lock()
+"""Makes a lease's release happen once when two threads release it at the same moment."""
+
+
 class Lease:
     """One held slot; ``release`` is idempotent and also runs when the lease is collected."""
 
-    __slots__ = ("__weakref__", "_finalizer")
+    __slots__ = ("_slots",)
 
     def __init__(self, slots: Slots) -> None:
-        self._finalizer = weakref.finalize(self, slots.release)
+        self._slots: Slots | None = slots
 
     def release(self) -> None:
-        """Give the slot back (once)."""
+        """Give the slot back (once, whichever threads ask)."""
+        with _LEASES:
+            slots, self._slots = self._slots, None
+        if slots is not None:
+            slots.release()
+
+    def __del__(self) -> None:
+        # A holder dropped without closing (a stream never closed) still gives its slot back.
         with contextlib.suppress(Exception):
-            self._finalizer()
+            self.release()

@@ -28,8 +28,10 @@ that it did or may have, which ``RetryPolicy.retry_after_sent`` reads.
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import http.client
+import math
 import os
 import socket
 import ssl
@@ -190,19 +192,24 @@ class _Watchdog:
         self._lock = threading.Condition()
         self._heap: list[tuple[float, int, _Watch]] = []
         self._count = 0
+        self._sleeping_until = math.inf
         self._thread: threading.Thread | None = None
 
     def watch(self, sock: socket.socket, at: float) -> _Watch:
         entry = _Watch(sock)
         with self._lock:
+            heap = self._heap
+            while heap and heap[0][2].done:  # heads already read: forget them as we go
+                heapq.heappop(heap)
             self._count += 1
-            heapq.heappush(self._heap, (at, self._count, entry))
+            heapq.heappush(heap, (at, self._count, entry))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="claude-deadline-watchdog", daemon=True
                 )
                 self._thread.start()
-            self._lock.notify()
+            if at < self._sleeping_until:
+                self._lock.notify()  # the thread sleeps until a later moment: wake it earlier
         return entry
 
     def _run(self) -> None:
@@ -211,11 +218,13 @@ class _Watchdog:
                 while self._heap and self._heap[0][2].done:
                     heapq.heappop(self._heap)
                 if not self._heap:
+                    self._sleeping_until = math.inf
                     self._lock.wait()
                     continue
                 at, _, entry = self._heap[0]
                 left = at - time.monotonic()
                 if left > 0:
+                    self._sleeping_until = at
                     self._lock.wait(left)
                     continue
                 heapq.heappop(self._heap)
@@ -282,10 +291,19 @@ class _HTTPSPool(urllib3.HTTPSConnectionPool):
 
 
 def _timeout(timeouts: Timeouts, left: float | None = None) -> urllib3.Timeout:
-    """urllib3's per-phase timeouts, none longer than what is ``left`` of the deadline."""
-    if left is None:
-        return urllib3.Timeout(connect=timeouts.connect, read=timeouts.read)
-    return urllib3.Timeout(connect=min(timeouts.connect, left), read=min(timeouts.read, left))
+    """urllib3's per-phase timeouts, connecting taking no longer than what is ``left``.
+
+    The response head is cut at the deadline by the watchdog and every body read is bounded by
+    ``Body.read``, so only the connect timeout needs shortening; otherwise the value is cached.
+    """
+    if left is None or left >= timeouts.connect:
+        return _static_timeout(timeouts)
+    return urllib3.Timeout(connect=left, read=min(timeouts.read, left))
+
+
+@functools.lru_cache(maxsize=32)
+def _static_timeout(timeouts: Timeouts) -> urllib3.Timeout:
+    return urllib3.Timeout(connect=timeouts.connect, read=timeouts.read)
 
 
 class Body:
@@ -333,8 +351,10 @@ class Body:
             if isinstance(error, Timeout):
                 return Timeout(phase="read", seconds=timeout)
             return error
-        if not chunk:
-            self._eof = True
+        if not chunk or (
+            response.length_remaining == 0 and "content-encoding" not in response.headers
+        ):
+            self._eof = True  # every byte the length promised has come: no read to learn it
         return chunk
 
     def abort(self) -> None:
