@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import anyio
 from returns.result import Failure
 
+from claude.pure.errors import InvalidArgument
 from claude.pure.health import (
     HealthCheckPolicy,
     HealthMetrics,
@@ -39,12 +40,17 @@ def probe(
     if not isinstance(given, str):
         if lease is not None:
             lease.release()
-        return HealthReport(url=repr(given), health=classify_probe(None, 0.0, policy))
-    checked = check_base_url(base_url)
+        return HealthReport(
+            url=f"<{type(given).__name__}>", health=classify_probe(None, 0.0, policy)
+        )
+    try:
+        checked = check_base_url(base_url)
+    except Exception as exc:  # a hostile str subclass: unhealthy, and never a traceback
+        checked = Failure(InvalidArgument(path="endpoint", problem=type(exc).__name__))
     if isinstance(checked, Failure):  # never probe what we would never send to (plain http, ...)
         if lease is not None:
             lease.release()
-        return HealthReport(url=repr(base_url), health=classify_probe(None, 0.0, policy))
+        return HealthReport(url=str.__repr__(base_url), health=classify_probe(None, 0.0, policy))
     request = probe_request(policy, checked.unwrap())
     clock = session.clock
     held = lease if lease is not None else session.slots.acquire(request.timeout)

@@ -636,3 +636,16 @@ def test_a_stream_whose_head_is_dribbled_ends_at_the_total_deadline(server: Loca
         _, final = streamed(client, "sync")
     error = final.failure()
     assert isinstance(error, Timeout) and error.phase == "total"
+
+
+def test_health_checks_of_hostile_or_broken_urls_are_unhealthy_not_raised(
+    server: LocalServer,
+) -> None:
+    """A URL with a line break, a hostile str or a non-string is reported unhealthy."""
+    with local(server) as client:
+        reports, metrics = client.check_health(
+            [server.base_url + "\r\n", _HostileStr("https://x"), 7, server.base_url]  # type: ignore[list-item]
+        )
+    assert [r.health.value for r in reports][:3] == ["unhealthy"] * 3
+    assert all("\r\n" not in r.url for r in reports)
+    assert metrics.unhealthy_pct == 75.0
