@@ -147,36 +147,30 @@ class Session:
         try:
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s %s", request.method, request.url)
-            now = self.clock.monotonic
-            deadline = None if total is None else now() + total
-            opened = transport.open_stream(
-                self.pool, request, self.timeouts, left=self.left(deadline)
-            )
-            if isinstance(opened, Failure):
-                error = opened.failure()
-                if isinstance(error, Timeout) and error.phase == "total":
-                    error = Timeout(phase="total", seconds=total)
-                log.info("%s %s failed: %s", request.method, request.url, error)
-                return Failure(error)
-            body = opened.unwrap()
-            data, read_error = transport.read_all(
-                body,
-                deadline=deadline,
-                now=now,
-                read_timeout=self.timeouts.read,
+            raw = transport.perform(
+                self.pool,
+                request,
+                self.timeouts,
+                now=self.clock.monotonic,
+                total=total,
                 max_bytes=self.settings.max_response_bytes,
             )
         finally:
             lease.release()
-        if read_error is not None:
+        if isinstance(raw, Failure):
+            log.info("%s %s failed: %s", request.method, request.url, raw.failure())
+            return Failure(raw.failure())
+        response = raw.unwrap()
+        if response.error is not None:
             # The same rule as a stream's error body: our limits first, then the status's kind
             # with the bytes that came (or word that the body broke off), then the read error.
             error = lifecycle.body_error(
-                lifecycle.Body(body.status, body.headers, data, read_error), limit=total
+                lifecycle.Body(response.status, response.headers, response.body, response.error),
+                limit=total,
             )
             log.info("%s %s failed: %s", request.method, request.url, error)
             return Failure(error)
-        result = decode_response(body.status, body.headers, data)
+        result = decode_response(response.status, response.headers, response.body)
         if isinstance(result, Failure):
             log.info("%s %s failed: %s", request.method, request.url, result.failure())
         return result

@@ -79,11 +79,13 @@ Now = Callable[[], float]
 
 
 class RawResponse(msgspec.Struct, frozen=True, kw_only=True):
-    """Status, headers and the whole body of a finished exchange."""
+    """Status, headers and the body of an answered exchange; ``error`` says why the body stopped
+    short (it broke off, ran past the deadline or the size cap), ``None`` when it came whole."""
 
     status: int
     headers: Mapping[str, str]
     body: bytes
+    error: ClaudeError | None = None
 
 
 class TlsConfig(msgspec.Struct, frozen=True, kw_only=True):
@@ -472,11 +474,19 @@ def perform(
     max_bytes: int = 32 * 1024 * 1024,
 ) -> Result[RawResponse, ClaudeError]:
     """One HTTP exchange, the body read whole within ``total`` seconds (connect + every read)
-    and ``max_bytes`` decoded bytes; transport failures as error values."""
+    and ``max_bytes`` decoded bytes.
+
+    ``Failure`` when there was no answer (connect, send or the head failed); an answer whose
+    body stopped short is a ``RawResponse`` carrying the bytes that came and the reason, so the
+    caller can still tell a 529 from a cut connection.
+    """
     deadline = None if total is None or now is None else now() + total
-    left = None if deadline is None or now is None else deadline - now()
+    left = None if deadline is None or now is None else max(0.001, deadline - now())
     opened = open_stream(pool, request, timeouts, left=left)
     if isinstance(opened, Failure):
+        error = opened.failure()
+        if isinstance(error, Timeout) and error.phase == "total":
+            return Failure(Timeout(phase="total", seconds=total))
         return opened
     body = opened.unwrap()
     data, error = read_all(
@@ -486,11 +496,9 @@ def perform(
         read_timeout=timeouts.read,
         max_bytes=max_bytes,
     )
-    if error is not None:
-        if isinstance(error, Timeout) and error.phase == "total":
-            return Failure(Timeout(phase="total", seconds=total))
-        return Failure(error)
-    return Success(RawResponse(status=body.status, headers=body.headers, body=data))
+    if isinstance(error, Timeout) and error.phase == "total":
+        error = Timeout(phase="total", seconds=total)
+    return Success(RawResponse(status=body.status, headers=body.headers, body=data, error=error))
 
 
 def _never() -> float:
