@@ -3,6 +3,11 @@
 ``send`` / ``stream`` and their async twins make exactly one HTTP call; the ``Client`` methods
 named ``execute_with_*`` add retries, circuit breaking, rate limiting and failover, only when
 asked, with the state holders below.
+
+Layers, each importing only those below it: ``client`` / ``calls`` (the front) -> ``execute``
+(the call plan's driver) and ``streaming`` (the stream lifecycle's) -> ``session`` (pool,
+settings, clock, connection slots, the one thread hop) -> ``transport`` (the only module that
+imports urllib3) and ``slots`` / ``clock`` / ``holders``.
 """
 
 from claude.shell.calls import asend as asend
