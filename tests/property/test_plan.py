@@ -194,6 +194,16 @@ def test_the_machine_does_what_the_reference_does(config: plan.PlanConfig, scrip
     assert got == expected
     sends = sum(1 for item in got if item[0] == "send")
     assert len(record.attempts) == sends
+    admitted = sum(
+        1 for i, item in enumerate(got) if item[0] == "ask_admit" and got[i + 1][0] != "done"
+    )
+    answered = sum(
+        1
+        for item in got
+        if item[0] in ("report", "release") and (item[0] == "release" or item[2] is not None)
+    )
+    if config.breaker:
+        assert admitted == answered  # every admitted attempt is reported or released once
     if config.retry is not None and not config.failover:
         assert sends <= config.retry.max_attempts
 
