@@ -39,7 +39,9 @@ class Slots:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._free = limit
-        self._lock = threading.Lock()
+        # Reentrant: a lease collected (``__del__``) while this thread holds the lock releases
+        # through it again.
+        self._lock = threading.RLock()
         self._ready = threading.Condition(self._lock)
         self._waiters: deque[_Waiter] = deque()
 
@@ -112,7 +114,7 @@ def _wake(waiter: _Waiter) -> bool:
     return True
 
 
-_LEASES = threading.Lock()
+_LEASES = threading.RLock()
 """Makes a lease's release happen once when two threads release it at the same moment."""
 
 
