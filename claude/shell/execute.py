@@ -73,6 +73,13 @@ _T = TypeVar("_T")
 Observer = Callable[[CallRecord], None]
 """Receives the record of each call made with a policy."""
 
+Reporter = Callable[[ClaudeError | None, bool], None]
+"""Reports a stream's end to the breaker: its error (``None`` if it completed), and whether that
+is a verdict on the service."""
+
+Defer = Callable[[Reporter], None]
+"""Takes the reporter of a stream attempt whose breaker report waits for the stream's end."""
+
 
 class Policies(msgspec.Struct, frozen=True, kw_only=True):
     """The policies one call runs under; ``None`` leaves a layer out.
@@ -107,8 +114,13 @@ def _drive(
     clock_now: Callable[[], float],
     wall_now: Callable[[], float],
     sample: Callable[[], float],
+    defer: Defer | None = None,
 ) -> Steps[_T]:
     """The one driver of the pure call plan (``claude.pure.plan``), for sync and async alike.
+
+    With ``defer`` (streams), a send that succeeded is not reported to the breaker at once:
+    ``defer`` receives the reporter to call when the stream ends, with its final error and
+    whether that is a verdict on the service (a stream closed early or cancelled is not).
 
     It asks the holders what the plan asks (quick calls under their locks) and yields only the
     two blocking actions, ``_Sleep`` and ``_Send``, for ``run_plan`` / ``arun_plan`` to perform.
@@ -174,7 +186,9 @@ def _drive(
                 assert outcome is not None
                 fact = plan.Sent(outcome.failure() if isinstance(outcome, Failure) else None)
             case plan.Report(error=error, ticket=ticket, endpoint=endpoint, healthy=healthy):
-                if breaker is not None:
+                if breaker is not None and error is None and defer is not None:
+                    defer(_reporter(breaker, ticket, clock_now))
+                elif breaker is not None:
                     breaker.record(error, now=clock_now(), ticket=ticket)
                 if failover is not None and endpoint is not None:
                     failover.record_outcome(endpoint, ok=healthy)
@@ -239,8 +253,20 @@ Steps = Generator[
 ]
 
 
+def _reporter(
+    breaker: CircuitBreaker, ticket: int | None, clock_now: Callable[[], float]
+) -> Reporter:
+    def report(error: ClaudeError | None, verdict: bool) -> None:
+        if verdict:
+            breaker.record(error, now=clock_now(), ticket=ticket)
+        else:
+            breaker.release(now=clock_now(), ticket=ticket)
+
+    return report
+
+
 def plan_for(
-    session: Session, built: HttpRequest, policies: Policies
+    session: Session, built: HttpRequest, policies: Policies, *, defer: Defer | None = None
 ) -> Result[Steps[_T], ClaudeError]:
     """The plan that will run ``built`` under ``policies`` (or why there is none)."""
     clock = session.clock
@@ -252,6 +278,7 @@ def plan_for(
             clock_now=clock.monotonic,
             wall_now=clock.wall,
             sample=clock.sample,
+            defer=defer,
         )
     )
 

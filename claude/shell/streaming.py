@@ -58,7 +58,15 @@ from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
 from claude.pure.wire import Message
 from claude.shell import transport
-from claude.shell.execute import Observer, Policies, Steps, arun_plan, plan_for, run_plan
+from claude.shell.execute import (
+    Observer,
+    Policies,
+    Reporter,
+    Steps,
+    arun_plan,
+    plan_for,
+    run_plan,
+)
 from claude.shell.session import Session
 
 __all__ = [
@@ -107,6 +115,8 @@ class _StreamCore:
         self.cancelled = False
         self.headers: Mapping[str, str] = {}
         self.status = 0
+        self.on_end: Reporter | None = None
+        """Told once how the stream ended (the breaker's deferred report, under a plan)."""
 
     # -- the machine ----------------------------------------------------------------------
 
@@ -125,6 +135,17 @@ class _StreamCore:
         if answer.error is not None:
             self._record(answer.error)
         self.close()
+        self._report_end()
+
+    def _report_end(self) -> None:
+        """Tell ``on_end`` (once) how the stream ended: its error, or ``None`` if it completed;
+        a stream the caller cancelled or left before the end is no verdict on the service."""
+        on_end, self.on_end = self.on_end, None
+        if on_end is None:
+            return
+        completed = self._error is None and self._fold.stopped
+        verdict = not self.cancelled and (self._error is not None or completed)
+        on_end(self._error, verdict)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -188,6 +209,7 @@ class _StreamCore:
             self._record(answer.error)
         if body is not None:
             body.abort()
+        self._report_end()
 
     def read_until_content(self) -> tuple[StreamEvent, ...]:
         """Read until ``message_start`` (or the end), so a failure before any content is known."""
@@ -610,6 +632,7 @@ def planned_stream(
 
     def start(target: MessageStream) -> None:
         last: list[_Attempt] = []
+        reporters: list[Reporter] = []
 
         def send(request: HttpRequest) -> Result[_Attempt, ClaudeError]:
             core = _StreamCore(target._session, request, target._timeout)
@@ -619,7 +642,7 @@ def planned_stream(
             return _outcome(core, events)
 
         planned: Result[Steps[_Attempt], ClaudeError] = plan_for(
-            target._session, target._built.unwrap(), policies
+            target._session, target._built.unwrap(), policies, defer=reporters.append
         )
         if isinstance(planned, Failure):
             target._core.finish_with(planned.failure())
@@ -627,7 +650,7 @@ def planned_stream(
         ran = run_plan(
             planned.unwrap(), sleep=target._session.clock.sleep, send=send, observe=observe
         )
-        _settle(target, ran, last)
+        _settle(target, ran, last, reporters)
 
     stream._starter = start
     return stream
@@ -640,6 +663,7 @@ def planned_astream(
 
     async def start(target: AsyncMessageStream) -> None:
         last: list[_Attempt] = []
+        reporters: list[Reporter] = []
 
         async def send(request: HttpRequest) -> Result[_Attempt, ClaudeError]:
             core = _StreamCore(target._session, request, target._timeout)
@@ -650,7 +674,7 @@ def planned_astream(
             return _outcome(core, events)
 
         planned: Result[Steps[_Attempt], ClaudeError] = plan_for(
-            target._session, target._built.unwrap(), policies
+            target._session, target._built.unwrap(), policies, defer=reporters.append
         )
         if isinstance(planned, Failure):
             target._core.finish_with(planned.failure())
@@ -658,18 +682,28 @@ def planned_astream(
         ran = await arun_plan(
             planned.unwrap(), sleep=target._session.clock.asleep, send=send, observe=observe
         )
-        _settle(target, ran, last)
+        _settle(target, ran, last, reporters)
 
     stream._astarter = start
     return stream
 
 
-def _settle(target: _StreamInfo, ran: Result[_Attempt, ClaudeError], last: list[_Attempt]) -> None:
+def _settle(
+    target: _StreamInfo,
+    ran: Result[_Attempt, ClaudeError],
+    last: list[_Attempt],
+    reporters: list[Reporter],
+) -> None:
     """Make the attempt the plan ended on the stream's; a plan that refused before any attempt
-    (breaker open, throttled, no endpoint) ends the stream with that refusal."""
+    (breaker open, throttled, no endpoint) ends the stream with that refusal. The breaker hears
+    of an answered attempt when its stream ends."""
     if isinstance(ran, Success):
         core, events = ran.unwrap()
         target.adopt(core, events)
+        if reporters:
+            core.on_end = reporters[-1]
+            if core.done:
+                core._report_end()
         return
     if last:
         core, events = last[0]

@@ -649,3 +649,35 @@ def test_health_checks_of_hostile_or_broken_urls_are_unhealthy_not_raised(
     assert [r.health.value for r in reports][:3] == ["unhealthy"] * 3
     assert all("\r\n" not in r.url for r in reports)
     assert metrics.unhealthy_pct == 75.0
+
+
+def test_a_stream_that_fails_after_content_counts_for_the_breaker(server: LocalServer) -> None:
+    """A mid-stream overloaded error is reported to the breaker when the stream ends."""
+    breaker = CircuitBreaker(BreakerPolicy(failure_threshold=1))
+    server.inject(Fault(error_after=4))
+    long = {**HELLO, "messages": [{"role": "user", "content": "a b c d e f g h i j k l"}]}
+    with local(server, clock=FakeClock()) as client:
+        with client.stream_with_retries(long, POLICY, breaker=breaker) as events:
+            assert _phase(breaker) is Phase.CLOSED  # content arrived; the verdict waits
+            assert isinstance(events.final_message().failure(), Overloaded)
+        assert _phase(breaker) is Phase.OPEN
+
+
+def test_a_stream_left_early_is_no_verdict_for_the_breaker(server: LocalServer) -> None:
+    """Breaking out of a half-open probe's stream frees the probe without closing or opening."""
+    clock = FakeClock()
+    breaker = CircuitBreaker(BreakerPolicy(failure_threshold=1, open_for=5.0))
+    server.inject(Fault(status=500))
+    with local(server, clock=clock) as client:
+        assert isinstance(
+            client.execute_with_circuit_breaker(HELLO, breaker).failure(), ServerError
+        )
+        clock.advance(5.0)
+        server.inject(Fault(text_events=200, chunk_size=40))  # far from done at the break
+        with client.stream_with_retries(HELLO, POLICY, breaker=breaker) as events:
+            for _ in events:
+                break
+        assert _phase(breaker) is Phase.HALF_OPEN and breaker.state.probes == 0
+        with client.stream_with_retries(HELLO, POLICY, breaker=breaker) as events:
+            events.final_message().unwrap()
+        assert _phase(breaker) is Phase.CLOSED
