@@ -12,7 +12,8 @@ are the only code that differs between sync and async (the sans-I/O pattern of h
 
 The plan is generic in what a send produces: a ``Message`` for ``execute_with_*``, an opened
 stream attempt for ``stream_with_retries`` (a stream counts as answered once its first content
-arrives), so streams get the same limiter, breaker, retry and ``observe``. The breaker hands each
+arrives: retrying stops there, and the breaker hears the verdict when the stream ends), so
+streams get the same limiter, breaker, retry and ``observe``. The breaker hands each
 admitted attempt a ticket; its report carries it, so a report from a call admitted before a trip
 can neither free a probe slot nor close the breaker.
 
