@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 import msgspec
 from returns.result import Failure, Result
 
+from claude.pure.accumulate import text_of
 from claude.pure.curl import render_curl
 from claude.pure.errors import ClaudeError, InvalidArgument, MissingCredentials
 from claude.pure.wire import Message
@@ -128,8 +129,11 @@ def _run(args: argparse.Namespace) -> int:
 def _stream(client: Client, request: dict[str, object], *, as_json: bool) -> int:
     with client.stream(request) as events:
         if not as_json:
-            for text in events.text_stream():
-                print(text, end="", flush=True)
+            # Events, not text_stream(): a failure is printed below as one line, not raised.
+            for event in events:
+                text = text_of(event)
+                if text:
+                    print(text, end="", flush=True)
             print()
         final: Result[Message, ClaudeError] = events.final_message()
     if as_json or isinstance(final, Failure):

@@ -27,6 +27,12 @@ bad arguments), a policy's refusal, or **429**: a rate limit is about the caller
 service's health, and tripping on it would turn a slowdown into an outage. Build another predicate
 with ``counting(*kinds)`` or any function.
 
+Every phase change starts a new *generation* (``BreakerState.generation``). ``admit`` hands out
+the generation it admitted in as a ticket; a report that carries a ticket from an earlier
+generation is stale news from before a trip (or a close) and changes nothing, so it can neither
+free a probe slot it never held nor close the breaker before a probe has answered. Reports
+without a ticket are taken as today: while half-open, as a probe's.
+
 The shell must report every admitted call exactly once: ``record_success``, ``record_failure``, or
 ``release`` for a call that ended with no verdict on the service (an error that does not count,
 cancellation). ``record(state, policy, error_or_none, now=...)`` picks among the three. Reporting
@@ -38,7 +44,8 @@ Invariants (checked by ``tests/property/test_breaker.py``):
 * every (phase, signal) pair has an entry, and each leads to a valid phase;
 * while open, ``admit`` refuses with ``0 < retry_in <= open_for``; half-open admits at most
   ``half_open_probes`` calls before one of them reports;
-* ``0 <= probes <= half_open_probes`` and ``0 <= failures < failure_threshold`` while closed.
+* ``0 <= probes <= half_open_probes`` and ``0 <= failures < failure_threshold`` while closed;
+* a report with a ticket of an earlier generation leaves the state as it was (after ``tick``).
 """
 
 from __future__ import annotations
@@ -77,6 +84,7 @@ __all__ = [
     "record_success",
     "release",
     "tick",
+    "ticket",
 ]
 
 
@@ -178,7 +186,7 @@ class BreakerState(msgspec.Struct, frozen=True, kw_only=True):
     ``failures`` and ``recent`` (the last ``window`` outcomes, ``True`` for a counted failure,
     kept only with ``failure_rate``) matter while closed; ``opened_at`` while open; ``probes`` (in
     flight) and ``successes`` while half-open. Every transition resets what the next phase does
-    not use.
+    not use. ``generation`` counts phase changes: the ticket of the calls admitted now.
     """
 
     phase: Phase = Phase.CLOSED
@@ -187,6 +195,7 @@ class BreakerState(msgspec.Struct, frozen=True, kw_only=True):
     opened_at: float = 0.0
     probes: int = 0
     successes: int = 0
+    generation: int = 0
 
 
 class _Signal(Enum):
@@ -293,11 +302,14 @@ def _apply(
                 phase=phase,
                 failures=state.failures + 1 if failed else 0,
                 recent=_pushed(state, policy, failed),
+                generation=state.generation,
             )
         case _E.TRIP:
-            return BreakerState(phase=phase, opened_at=now)
+            return BreakerState(phase=phase, opened_at=now, generation=state.generation + 1)
         case _E.ENTER_HALF_OPEN:
-            return BreakerState(phase=phase, opened_at=state.opened_at)
+            return BreakerState(
+                phase=phase, opened_at=state.opened_at, generation=state.generation + 1
+            )
         case _E.TAKE_PROBE | _E.PROBE_SUCCEEDED | _E.FREE_PROBE:
             # A report with no probe in flight (a call admitted before the trip) frees nothing.
             taken = 1 if effect is _E.TAKE_PROBE else -1
@@ -307,9 +319,10 @@ def _apply(
                 opened_at=state.opened_at,
                 probes=max(0, state.probes + taken),
                 successes=state.successes + won,
+                generation=state.generation,
             )
         case _E.CLOSE:
-            return BreakerState(phase=phase)
+            return BreakerState(phase=phase, generation=state.generation + 1)
 
 
 def _step(
@@ -344,9 +357,27 @@ def next_change(state: BreakerState, policy: BreakerPolicy) -> float | None:
     return state.opened_at + policy.open_for if state.phase is Phase.OPEN else None
 
 
-def _on(state: BreakerState, policy: BreakerPolicy, event: _Event, now: float) -> BreakerState:
+def _on(
+    state: BreakerState,
+    policy: BreakerPolicy,
+    event: _Event,
+    now: float,
+    ticket: int | None = None,
+) -> BreakerState:
     ticked = tick(state, policy, now=now)
+    if ticket is not None and event != "admit" and ticket != ticked.generation:
+        return ticked  # admitted in an earlier generation: stale news, changes nothing
     return _step(ticked, policy, _signal(ticked, policy, event), now)[1]
+
+
+def ticket(state: BreakerState) -> int:
+    """The ticket of a call just admitted into ``state`` (what ``admit`` returned): its
+    generation. Pass it to ``record``/``release`` so a report from before a trip is ignored.
+
+    >>> ticket(BreakerState(phase=Phase.HALF_OPEN, generation=2))
+    2
+    """
+    return state.generation
 
 
 def admit(
@@ -371,23 +402,34 @@ def admit(
     return Failure(CircuitOpen(retry_in=retry_in))
 
 
-def record_success(state: BreakerState, policy: BreakerPolicy, *, now: float) -> BreakerState:
+def record_success(
+    state: BreakerState, policy: BreakerPolicy, *, now: float, ticket: int | None = None
+) -> BreakerState:
     """An admitted call succeeded: the failure run ends, or a probe counts toward closing."""
-    return _on(state, policy, "success", now)
+    return _on(state, policy, "success", now, ticket)
 
 
-def record_failure(state: BreakerState, policy: BreakerPolicy, *, now: float) -> BreakerState:
+def record_failure(
+    state: BreakerState, policy: BreakerPolicy, *, now: float, ticket: int | None = None
+) -> BreakerState:
     """An admitted call failed in a way that counts: the run grows, or the breaker (re-)opens."""
-    return _on(state, policy, "failure", now)
+    return _on(state, policy, "failure", now, ticket)
 
 
-def release(state: BreakerState, policy: BreakerPolicy, *, now: float) -> BreakerState:
+def release(
+    state: BreakerState, policy: BreakerPolicy, *, now: float, ticket: int | None = None
+) -> BreakerState:
     """An admitted call ended with no verdict on the service: only its probe slot is freed."""
-    return _on(state, policy, "release", now)
+    return _on(state, policy, "release", now, ticket)
 
 
 def record(
-    state: BreakerState, policy: BreakerPolicy, error: ClaudeError | None, *, now: float
+    state: BreakerState,
+    policy: BreakerPolicy,
+    error: ClaudeError | None,
+    *,
+    now: float,
+    ticket: int | None = None,
 ) -> BreakerState:
     """Report an admitted call's outcome: success for ``None``, failure if ``policy.counts`` it,
     else a release.
@@ -399,7 +441,7 @@ def record(
     <Phase.CLOSED: 'closed'>
     """
     if error is None:
-        return record_success(state, policy, now=now)
+        return record_success(state, policy, now=now, ticket=ticket)
     if policy.counts(error):
-        return record_failure(state, policy, now=now)
-    return release(state, policy, now=now)
+        return record_failure(state, policy, now=now, ticket=ticket)
+    return release(state, policy, now=now, ticket=ticket)

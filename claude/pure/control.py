@@ -24,7 +24,7 @@ from returns.result import Failure, Result, Success
 
 from claude.pure.errors import InvalidArgument
 
-__all__ = ["Command", "StreamPhase", "buffer_push", "transition"]
+__all__ = ["Command", "StreamPhase", "buffer_push", "overflow", "transition"]
 
 _E = TypeVar("_E")
 
@@ -76,12 +76,25 @@ def transition(phase: StreamPhase, command: Command) -> Result[StreamPhase, Inva
     return Success(after)
 
 
+def overflow(size: int, *, limit: int) -> int:
+    """How many events to drop, oldest first, when one more joins a buffer of ``size``: the
+    excess over ``limit`` of the grown buffer (with ``limit`` 0 that includes the new one).
+
+    The shell runs this rule on its ``deque`` (drop that many from the left, then append unless
+    the new event was among them), so a push costs O(dropped) however large the buffer;
+    ``buffer_push`` is the same rule on a tuple, for the property tests.
+
+    >>> overflow(2, limit=2), overflow(1, limit=2), overflow(3, limit=0)
+    (1, 0, 4)
+    """
+    return max(0, size + 1 - max(0, limit))
+
+
 def buffer_push(buffer: tuple[_E, ...], event: _E, *, limit: int) -> tuple[tuple[_E, ...], int]:
     """``buffer`` with ``event`` appended, oldest dropped past ``limit``; and how many dropped.
 
     >>> buffer_push((1, 2), 3, limit=2)
     ((2, 3), 1)
     """
-    grown = (*buffer, event)
-    excess = max(0, len(grown) - max(0, limit))
-    return grown[excess:], excess
+    excess = overflow(len(buffer), limit=limit)
+    return (*buffer, event)[excess:], excess

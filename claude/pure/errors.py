@@ -44,6 +44,7 @@ __all__ = [
     "PermissionDenied",
     "RateLimited",
     "RequestTooLarge",
+    "ResponseTooLarge",
     "ServerError",
     "StreamTruncated",
     "Throttled",
@@ -247,9 +248,14 @@ class MalformedResponse(ClaudeError, frozen=True, kw_only=True):
 
 
 class NetworkError(ClaudeError, frozen=True, kw_only=True):
-    """The connection could not be made or broke (refused, reset, DNS, TLS)."""
+    """The connection could not be made or broke (refused, reset, DNS, TLS).
+
+    ``phase`` is ``connect`` when nothing reached the server (DNS, refused, TLS handshake, proxy)
+    and ``read`` when the request was sent, or may have been, before the connection broke.
+    """
 
     problem: str
+    phase: str = "read"
     kind: ClassVar[str] = "network error"
 
     def line(self) -> str:
@@ -257,8 +263,9 @@ class NetworkError(ClaudeError, frozen=True, kw_only=True):
 
 
 class Timeout(ClaudeError, frozen=True, kw_only=True):
-    """A time limit ran out: ``phase`` is ``connect``, ``read`` (one socket read), ``idle``
-    (a stream sent nothing but pings) or ``total`` (the caller's deadline)."""
+    """A time limit ran out: ``phase`` is ``connect``, ``pool`` (no free connection came),
+    ``read`` (one socket read), ``idle`` (a stream sent nothing but pings) or ``total`` (the
+    call's whole deadline). ``connect`` and ``pool`` mean nothing reached the server."""
 
     phase: str
     seconds: float | None = None
@@ -322,3 +329,21 @@ class NoEndpointAvailable(ClaudeError, frozen=True, kw_only=True):
     def line(self) -> str:
         tail = f"; last error: {self.last}" if self.last is not None else ""
         return f"{self.kind}: {self.problem}{tail}"
+
+
+# --- added by the transport hardening ------------------------------------------------------
+
+
+class ResponseTooLarge(ClaudeError, frozen=True, kw_only=True):
+    """The answer decoded to more than ``limit`` bytes (a gzip bomb, a runaway proxy): it was
+    dropped, not kept. Raise the client's ``max_response_bytes`` if such answers are expected."""
+
+    status: int
+    limit: int
+    kind: ClassVar[str] = "response too large"
+
+    def line(self) -> str:
+        return (
+            f"{self.kind} (HTTP {self.status}): the body decodes to more than {self.limit} "
+            "bytes; raise max_response_bytes if that is expected"
+        )

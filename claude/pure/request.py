@@ -28,6 +28,7 @@ from returns.result import Failure, Result, Success
 from claude.pure.codec import convert, encode, plain
 from claude.pure.credentials import Credentials
 from claude.pure.errors import ClaudeError, InvalidArgument, MissingCredentials
+from claude.pure.options import check_header_fields
 from claude.pure.settings import Settings
 from claude.pure.validate import validate
 from claude.pure.wire import MessageRequest
@@ -383,7 +384,8 @@ def _split_headers(
 def _check_extras(
     body: Mapping[str, object] | None, headers: Mapping[str, str] | None
 ) -> Result[None, InvalidArgument]:
-    """``extra_body`` is a dict with string keys; ``extra_headers`` maps names to one-line strings."""
+    """``extra_body`` is a dict with string keys; ``extra_headers`` maps header names to values,
+    each allowed by RFC 9110 and none of them a framing header (see ``claude.pure.options``)."""
     given_body: object = body
     given_headers: object = headers
     # Only its kind here: its keys are read once, safely, with its values (``_body``).
@@ -391,25 +393,7 @@ def _check_extras(
         return Failure(InvalidArgument(path="extra_body", problem="must be a dict of field names"))
     if given_headers is None:
         return Success(None)
-    if not isinstance(given_headers, Mapping):
-        return Failure(
-            InvalidArgument(
-                path="extra_headers", problem="must be a dict of header names to values"
-            )
-        )
-    for name, value in given_headers.items():
-        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
-            return Failure(
-                InvalidArgument(path="extra_headers", problem=f"{name!r} is not a header name")
-            )
-        if not isinstance(value, str) or "\r" in value or "\n" in value:
-            return Failure(
-                InvalidArgument(
-                    path=f"extra_headers[{name!r}]",
-                    problem="must be a string on one line (no CR or LF)",
-                )
-            )
-    return Success(None)
+    return check_header_fields(given_headers, path="extra_headers").map(lambda _: None)
 
 
 def _headers(

@@ -16,11 +16,15 @@ clock (only for an HTTP-date ``retry-after``), ``u`` a uniform sample in ``[0, 1
    total deadline, and streams cut before completion. Never 400/401/402/403/404/413, never "you
    called us wrongly" (``InvalidArgument``, ``MissingCredentials``), never a policy's refusal
    (``CircuitOpen``, ``Throttled``, ``NoEndpointAvailable``), never a malformed stream.
-2. **Nothing received yet?** A stream is retried only if it failed before content arrived:
+2. **Sent twice?** With ``retry_after_sent=False`` a failure after the request may have reached
+   the server (``sent(error)``: a read timeout, a connection broken while the answer was awaited,
+   a stream cut short) is not retried, so a call is never charged twice; failures to connect
+   still are. The default, ``True``, retries both, as the SDK does.
+3. **Nothing received yet?** A stream is retried only if it failed before content arrived:
    ``error.partial is not None`` means a reply was partly delivered, and a retry would deliver a
    second, different one.
-3. **Attempts left?** ``max_attempts`` counts every attempt, the first included.
-4. **How long?** The server's word first (``retry-after-ms``, then ``retry-after`` in seconds or as
+4. **Attempts left?** ``max_attempts`` counts every attempt, the first included.
+5. **How long?** The server's word first (``retry-after-ms``, then ``retry-after`` in seconds or as
    an HTTP date, via ``RetryHint.wait``); a server wait above ``max_delay`` ends retrying (we do
    not sleep for minutes unasked). Without one, exponential backoff with jitter::
 
@@ -28,7 +32,7 @@ clock (only for an HTTP-date ``retry-after``), ``u`` a uniform sample in ``[0, 1
 
    where ``attempt`` is the number of the attempt that just failed (1 for the first), so the
    defaults give 0.5, 1, 2, 4, 8, 8, ... seconds, each shortened by up to 25 %.
-5. **Time left?** The sleep must end within ``max_total`` seconds of ``start``: if
+6. **Time left?** The sleep must end within ``max_total`` seconds of ``start``: if
    ``elapsed + delay > max_total`` (``elapsed`` is the larger of ``now - started_at`` and the time
    already slept) we give up rather than sleep past the budget.
 
@@ -77,6 +81,7 @@ __all__ = [
     "classify",
     "decide",
     "delay",
+    "sent",
     "start",
     "time_left",
 ]
@@ -92,7 +97,9 @@ class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
     ``max_attempts`` counts every attempt, the first included (so 4 means up to 3 retries);
     ``max_total`` bounds the time from ``start`` to the end of the last sleep (``inf`` for none);
     ``max_delay`` caps one sleep, ours or the server's; ``jitter`` is the largest share by which
-    a backoff sleep is shortened at random. A bad value raises ``ValueError`` naming the field.
+    a backoff sleep is shortened at random. ``retry_after_sent`` says whether a failure after
+    the request may have reached the server is retried (see ``sent``). A bad value raises
+    ``ValueError`` naming the field.
     """
 
     max_attempts: int = 4
@@ -101,6 +108,7 @@ class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
     max_total: float = 60.0
     multiplier: float = 2.0
     jitter: float = 0.25
+    retry_after_sent: bool = True
 
     def __post_init__(self) -> None:
         numbers: tuple[tuple[str, object], ...] = (
@@ -132,6 +140,9 @@ class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
             raise _invalid("multiplier", f"must be a finite number >= 1, not {self.multiplier!r}")
         if not 0.0 <= self.jitter <= 1.0:
             raise _invalid("jitter", f"must be a share between 0 and 1, not {self.jitter!r}")
+        flag: object = self.retry_after_sent
+        if not isinstance(flag, bool):
+            raise _invalid("retry_after_sent", f"must be True or False, not {flag!r}")
 
 
 class RetryStep(msgspec.Struct, frozen=True, kw_only=True):
@@ -157,6 +168,7 @@ class GiveUpReason(StrEnum):
     """Why retrying stopped."""
 
     NOT_RETRYABLE = "not_retryable"
+    REQUEST_SENT = "request_sent"
     CONTENT_ARRIVED = "content_arrived"
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"
     SERVER_WAIT_BEYOND_CAP = "server_wait_beyond_cap"
@@ -165,6 +177,7 @@ class GiveUpReason(StrEnum):
 
 _REASON_TEXT: dict[GiveUpReason, str] = {
     GiveUpReason.NOT_RETRYABLE: "the error is not one that a retry can fix",
+    GiveUpReason.REQUEST_SENT: "the request may have reached the server (retry_after_sent)",
     GiveUpReason.CONTENT_ARRIVED: "part of the reply had already arrived",
     GiveUpReason.ATTEMPTS_EXHAUSTED: "every allowed attempt was used",
     GiveUpReason.SERVER_WAIT_BEYOND_CAP: "the server asked for a wait longer than max_delay",
@@ -276,6 +289,26 @@ def classify(error: ClaudeError) -> bool:
             return False
 
 
+def sent(error: ClaudeError) -> bool:
+    """Whether the failed request may have reached the server (so a retry could run it twice).
+
+    Connect failures (``NetworkError``/``Timeout`` with ``phase`` ``connect``, or ``pool``: no
+    connection was free) did not; a read failure, an idle stream or a cut stream may have. An API
+    answer says the server saw the request but also, by its status, whether it acted on it: it is
+    left to ``classify``.
+
+    >>> sent(NetworkError(problem="refused", phase="connect")), sent(Timeout(phase="read"))
+    (False, True)
+    """
+    match error:
+        case NetworkError(phase=phase) | Timeout(phase=phase):
+            return phase not in ("connect", "pool")
+        case StreamTruncated():
+            return True
+        case _:
+            return False
+
+
 # --- backoff -----------------------------------------------------------------------------
 
 
@@ -351,8 +384,8 @@ def decide(
 ) -> Decision:
     """After a failed attempt: ``RetryAfter(delay, state)`` or ``GiveUp(error, reason, state)``.
 
-    The checks run in the order of the module docstring: retryable, nothing received yet, attempts
-    left, server wait within ``max_delay``, sleep ending within ``max_total``.
+    The checks run in the order of the module docstring: retryable, not sent twice, nothing
+    received yet, attempts left, server wait within ``max_delay``, sleep ending within ``max_total``.
 
     >>> err = Overloaded(status=529, error_type="overloaded_error", message="busy")
     >>> decide(start(now=0.0), err, policy=RetryPolicy(), now=1.0, wall_now=0.0, u=0.0).delay
@@ -364,6 +397,8 @@ def decide(
     )
     if not classify(error):
         return GiveUp(error, GiveUpReason.NOT_RETRYABLE, counted)
+    if not policy.retry_after_sent and sent(error):
+        return GiveUp(error, GiveUpReason.REQUEST_SENT, counted)
     if error.partial is not None:
         return GiveUp(error, GiveUpReason.CONTENT_ARRIVED, counted)
     if attempt >= policy.max_attempts:

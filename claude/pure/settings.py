@@ -20,7 +20,9 @@ from claude.pure.validate import API_VERSIONS
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
+    "DEFAULT_TOTAL",
     "MAX_CONNECTIONS",
+    "MAX_RESPONSE_BYTES",
     "USER_AGENT",
     "Settings",
     "Timeouts",
@@ -36,13 +38,29 @@ MAX_CONNECTIONS: Final = 10_000
 """Most connections one client may pool (urllib3 allocates its queue up front)."""
 
 
+DEFAULT_TOTAL: Final = 600.0
+"""Seconds one ``send`` may take in all, connect and every read included (the SDK's default)."""
+
+MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
+"""Decoded bytes one answer read whole may carry by default (a reply, an error body)."""
+
+
 class Timeouts(msgspec.Struct, frozen=True, kw_only=True):
     """Seconds: ``connect`` to open a connection, ``read`` for any one socket read, ``idle``
-    for a stream to send something other than pings (``None`` = no idle limit)."""
+    for a stream to send something other than pings (``None`` = no idle limit), and ``total``
+    for one whole exchange (``None`` = no deadline).
+
+    ``total`` (default 600 s) bounds a ``send`` from the first connect to the last byte, so a
+    body that dribbles in cannot keep a call alive. A stream counts it until its events start
+    (and for an error body or an answer that is not an event stream); its events are then bounded
+    by ``read`` and ``idle``, as a long generation may stream for longer. A per-call ``timeout=``
+    bounds the whole call, stream included.
+    """
 
     connect: float = 5.0
     read: float = 600.0
     idle: float | None = None
+    total: float | None = DEFAULT_TOTAL
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -54,15 +72,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     timeouts: Timeouts = msgspec.field(default_factory=Timeouts)
     max_connections: int = 64
     user_agent: str = USER_AGENT
+    max_response_bytes: int = MAX_RESPONSE_BYTES
 
 
 def is_loopback(host: str) -> bool:
     """Whether ``host`` is this machine: ``localhost``, 127.0.0.0/8 or ::1.
 
-    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("example.com")
+    ``localhost.`` (with the root dot) is an ordinary DNS name: resolvers may send it anywhere,
+    so it is not loopback by name.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("localhost.")
     (True, True, False)
     """
-    if host.lower() in ("localhost", "localhost."):
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -78,6 +100,16 @@ def check_base_url(url: str) -> Result[str, InvalidArgument]:
             InvalidArgument(
                 path="base_url",
                 problem=f"must be a URL string like {DEFAULT_BASE_URL!r}, got {type(given).__name__}",
+            )
+        )
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        # urlsplit silently drops CR, LF and TAB; a URL that carries them is refused, and the
+        # message never echoes it raw.
+        return Failure(
+            InvalidArgument(
+                path="base_url",
+                problem="contains a control character (CR, LF, TAB, NUL, ...); "
+                f"give a plain URL like {DEFAULT_BASE_URL!r}",
             )
         )
     try:
@@ -147,8 +179,9 @@ def check_settings(settings: Settings) -> Result[Settings, InvalidArgument]:
                 )
             )
     t = settings.timeouts
-    for name, value in (("connect", t.connect), ("read", t.read), ("idle", t.idle)):
-        if value is None and name == "idle":
+    limits = (("connect", t.connect), ("read", t.read), ("idle", t.idle), ("total", t.total))
+    for name, value in limits:
+        if value is None and name in ("idle", "total"):
             continue
         if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1e9:
             return Failure(
@@ -163,6 +196,14 @@ def check_settings(settings: Settings) -> Result[Settings, InvalidArgument]:
             InvalidArgument(
                 path="max_connections",
                 problem=f"must be a whole number from 1 to {MAX_CONNECTIONS}, got {count!r}",
+            )
+        )
+    cap: object = settings.max_response_bytes
+    if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
+        return Failure(
+            InvalidArgument(
+                path="max_response_bytes",
+                problem=f"must be a whole number of bytes >= 1, got {cap!r}",
             )
         )
     return check_base_url(settings.base_url).map(

@@ -3,6 +3,11 @@
 ``send`` / ``stream`` and their async twins make exactly one HTTP call; the ``Client`` methods
 named ``execute_with_*`` add retries, circuit breaking, rate limiting and failover, only when
 asked, with the state holders below.
+
+Layers, each importing only those below it: ``client`` / ``calls`` (the front) -> ``execute``
+(the call plan's driver) and ``streaming`` (the stream lifecycle's) -> ``session`` (pool,
+settings, clock, connection slots, the one thread hop) -> ``transport`` (the only module that
+imports urllib3) and ``slots`` / ``clock`` / ``holders``.
 """
 
 from claude.shell.calls import asend as asend
@@ -22,6 +27,7 @@ from claude.shell.holders import Failover as Failover
 from claude.shell.holders import RateLimiter as RateLimiter
 from claude.shell.streaming import AsyncMessageStream as AsyncMessageStream
 from claude.shell.streaming import MessageStream as MessageStream
+from claude.shell.streaming import StreamEnded as StreamEnded
 
 __all__ = [
     "AsyncControlledStream",
@@ -35,6 +41,7 @@ __all__ = [
     "MessageParams",
     "MessageStream",
     "RateLimiter",
+    "StreamEnded",
     "SystemClock",
     "asend",
     "astream",

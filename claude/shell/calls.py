@@ -18,8 +18,10 @@ def send(
     request: MessageParams,
     *,
     client: Client | None = None,
+    timeout: float | None = None,
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
 ) -> Result[Message, ClaudeError]:
     """Send one Messages request and wait for the reply: exactly one HTTP call.
 
@@ -27,7 +29,11 @@ def send(
     (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``).
     """
     return (client or default_client()).send(
-        request, extra_body=extra_body, extra_headers=extra_headers
+        request,
+        timeout=timeout,
+        extra_body=extra_body,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
     )
 
 
@@ -35,12 +41,18 @@ async def asend(
     request: MessageParams,
     *,
     client: Client | None = None,
+    timeout: float | None = None,
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
 ) -> Result[Message, ClaudeError]:
     """The async twin of ``send`` (asyncio or trio, via anyio); the loop never blocks."""
     return await (client or default_client()).asend(
-        request, extra_body=extra_body, extra_headers=extra_headers
+        request,
+        timeout=timeout,
+        extra_body=extra_body,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
     )
 
 
@@ -48,12 +60,18 @@ def stream(
     request: MessageParams,
     *,
     client: Client | None = None,
+    timeout: float | None = None,
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
 ) -> MessageStream:
     """Stream a reply: ``with stream(request) as events: for event in events: ...``."""
     return (client or default_client()).stream(
-        request, extra_body=extra_body, extra_headers=extra_headers
+        request,
+        timeout=timeout,
+        extra_body=extra_body,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
     )
 
 
@@ -61,10 +79,16 @@ def astream(
     request: MessageParams,
     *,
     client: Client | None = None,
+    timeout: float | None = None,
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
 ) -> AsyncMessageStream:
     """The async twin of ``stream``: ``async with astream(request) as events: ...``."""
     return (client or default_client()).astream(
-        request, extra_body=extra_body, extra_headers=extra_headers
+        request,
+        timeout=timeout,
+        extra_body=extra_body,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
     )

@@ -1,9 +1,18 @@
-"""``Client``: frozen settings and credentials, one urllib3 pool, and the calls that use them.
+"""``Client``: the front over a ``Session`` (settings, credentials, one pool, the clock).
 
 A plain ``send`` makes exactly one HTTP call: build (pure) -> perform (transport) -> decode
-(pure). ``asend`` runs the same sync path in an anyio worker thread, bounded by a per-client
-capacity limiter (one per event loop), so the event loop never blocks and the number of threads
-and sockets never exceeds ``max_connections``.
+(pure). ``asend`` runs the same sync path in a worker thread, after taking one of the client's
+``max_connections`` slots on the event loop, so the event loop never blocks and the number of
+threads and sockets never exceeds ``max_connections`` (see ``claude.shell.session``).
+
+Every call takes per-call options: ``timeout`` (seconds for the whole call), ``extra_headers``,
+``extra_query`` and ``extra_body``. The client takes default headers, a CA bundle (a path or an
+``ssl.SSLContext``) and an HTTP(S) proxy; ``Client.from_env(trust_env=True)`` also reads
+``HTTPS_PROXY`` / ``NO_PROXY``.
+
+The async methods are hand-written twins of the sync ones, each a one-line call of the same
+driver (``execute``/``aexecute``, the stream core); ``tests/shell/test_hardening.py`` checks that
+every twin keeps its sync method's exact signature, so they cannot drift.
 
 A client made from bad input is still a client: it holds the problem and answers every call
 with ``Failure(problem)`` before any I/O. ``Client.from_env()`` therefore never raises, and
@@ -12,53 +21,49 @@ with ``Failure(problem)`` before any I/O. ``Client.from_env()`` therefore never 
 
 from __future__ import annotations
 
-import functools
-import logging
 import os
-import sys
+import ssl
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar, cast
+from typing import Self, cast
+from urllib.parse import urlsplit
 
 import anyio
-import anyio.lowlevel
-import anyio.to_thread
 from returns.result import Failure, Result, Success
 
 from claude.pure.credentials import Credentials, check_secret, credentials_from_env
 from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.pure.failover import FailoverPolicy
 from claude.pure.health import HealthCheckPolicy, HealthMetrics, HealthReport
-from claude.pure.request import HttpRequest, Target, build_message_request, make_target
-from claude.pure.response import decode_response
+from claude.pure.options import CallOptions, check_header_fields, check_timeout
+from claude.pure.request import HttpRequest, Target, make_target
 from claude.pure.retry import RetryPolicy
 from claude.pure.settings import (
     DEFAULT_API_VERSION,
     DEFAULT_BASE_URL,
+    MAX_RESPONSE_BYTES,
     Settings,
     Timeouts,
+    check_base_url,
     check_settings,
 )
-from claude.pure.wire import Message, MessageRequest
+from claude.pure.wire import Message
 from claude.shell import health, transport
 from claude.shell.clock import SYSTEM_CLOCK, Clock
 from claude.shell.execute import Observer, Policies, aexecute, execute
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
-from claude.shell.streaming import AsyncMessageStream, MessageStream
+from claude.shell.session import MessageParams, Session, merged_target
+from claude.shell.streaming import (
+    AsyncMessageStream,
+    MessageStream,
+    planned_astream,
+    planned_stream,
+)
 
 __all__ = ["Client", "MessageParams", "default_client"]
 
-if TYPE_CHECKING:
-    from asyncio import AbstractEventLoop
-
-log = logging.getLogger("claude")
-
-_T = TypeVar("_T")
-
-MessageParams = MessageRequest | Mapping[str, object]
-"""What ``send`` accepts: the typed request or a plain dict of the wire shape."""
+CaBundle = str | os.PathLike[str] | ssl.SSLContext
 
 
 class Client:
@@ -75,30 +80,40 @@ class Client:
         timeouts: Timeouts | None = None,
         max_connections: int = 64,
         clock: Clock = SYSTEM_CLOCK,
+        default_headers: Mapping[str, str] | None = None,
+        ca: CaBundle | None = None,
+        proxy: str | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         self.clock = clock
-        raw = Settings(
+        settings, target = _configure(
+            api_key=api_key,
+            auth_token=auth_token,
             base_url=base_url,
             api_version=api_version,
-            betas=_betas(betas),
-            timeouts=timeouts if timeouts is not None else Timeouts(),
+            betas=betas,
+            timeouts=timeouts,
             max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+            default_headers=default_headers,
         )
-        checked: Result[Settings, ClaudeError] = check_settings(raw)
-        # An unusable client still needs sane sizes for its (idle) pool; it never sends.
-        self.settings: Settings = checked.value_or(Settings())
-        self._target: Result[Target, ClaudeError] = checked.bind(
-            lambda settings: _credentials(api_key, auth_token).bind(
-                lambda credentials: make_target(settings, credentials)
+        try:
+            tls = _tls(ca, proxy)
+        except Exception as exc:  # a hostile proxy or CA argument must not escape
+            tls = Failure(
+                InvalidArgument(
+                    path="proxy" if proxy is not None else "ca",
+                    problem=f"reading it raised {type(exc).__name__}",
+                )
             )
+        if isinstance(tls, Failure):
+            target = Failure(tls.failure())
+        self._session = Session(
+            settings=settings,
+            target=target,
+            clock=clock,
+            tls=tls.value_or(transport.TlsConfig()),
         )
-        self._pool = transport.Pool(max_connections=max(1, self.settings.max_connections))
-        self._limiters: anyio.lowlevel.RunVar[anyio.CapacityLimiter] = anyio.lowlevel.RunVar(
-            f"claude-limiter-{id(self)}"
-        )
-        self._closed = False
-        self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_env(
@@ -110,9 +125,16 @@ class Client:
         timeouts: Timeouts | None = None,
         max_connections: int = 64,
         clock: Clock = SYSTEM_CLOCK,
+        default_headers: Mapping[str, str] | None = None,
+        ca: CaBundle | None = None,
+        proxy: str | None = None,
+        trust_env: bool = False,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> Client:
         """A client from ``ANTHROPIC_API_KEY`` (or ``ANTHROPIC_AUTH_TOKEN``) and ``ANTHROPIC_BASE_URL``.
 
+        With ``trust_env=True`` (and no ``proxy`` given) it also reads ``HTTPS_PROXY`` (or
+        ``https_proxy``) and ``NO_PROXY``, as curl does; without it no proxy variable is read.
         A missing or malformed key is not raised: the client answers every call with that
         Failure, whose message says how to set a key or use ``--local``.
         """
@@ -123,21 +145,49 @@ class Client:
             return value.strip() or None if isinstance(value, str) else None
 
         api_key = read("ANTHROPIC_API_KEY")
+        base_url = read("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
+        if proxy is None and trust_env:
+            proxy = read("HTTPS_PROXY") or read("https_proxy")
+            no_proxy = read("NO_PROXY") or read("no_proxy") or ""
+            if proxy is not None and _bypassed(base_url, no_proxy):
+                proxy = None
         return cls(
             api_key=api_key,
             auth_token=None if api_key else read("ANTHROPIC_AUTH_TOKEN"),
-            base_url=read("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=base_url,
             api_version=api_version,
             betas=betas,
             timeouts=timeouts,
             max_connections=max_connections,
             clock=clock,
+            default_headers=default_headers,
+            ca=ca,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
         )
+
+    @property
+    def settings(self) -> Settings:
+        """The checked settings (the defaults if the given ones were unusable)."""
+        return self._session.settings
+
+    @property
+    def session(self) -> Session:
+        """What the drivers use: pool, settings, clock, connection slots, the thread hop."""
+        return self._session
+
+    @property
+    def _target(self) -> Result[Target, ClaudeError]:
+        return self._session.target
+
+    @property
+    def _pool(self) -> transport.Pool:
+        return self._session.pool
 
     @property
     def ready(self) -> Result[Self, ClaudeError]:
         """This client if it can send, else the configuration problem every call would report."""
-        return self._target.map(lambda _: self)
+        return self._session.target.map(lambda _: self)
 
     # --- one exchange ------------------------------------------------------------------
 
@@ -148,148 +198,245 @@ class Client:
         stream: bool = False,
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[HttpRequest, ClaudeError]:
         """The exact HTTP request ``send`` would perform (for ``--curl`` and inspection)."""
-        if self._closed:
-            return Failure(InvalidArgument(path="client", problem="is closed; make a new Client"))
-        return self._target.bind(
-            lambda target: build_message_request(
-                request,
-                target=target,
-                stream=stream,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-            )
+        options = CallOptions(
+            extra_body=extra_body, extra_headers=extra_headers, extra_query=extra_query
         )
+        return self._session.build(request, stream=stream, options=options)
 
     def send(
         self,
         request: MessageParams,
         *,
+        timeout: float | None = None,
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
-        """Send one Messages request and wait for the whole reply: exactly one HTTP call."""
-        built = self.build(request, extra_body=extra_body, extra_headers=extra_headers)
+        """Send one Messages request and wait for the whole reply: exactly one HTTP call,
+        ending within ``timeout`` seconds (default ``Timeouts.total``)."""
+        options = _options(timeout, extra_body, extra_headers, extra_query)
+        built = options.bind(lambda ok: self._session.build(request, stream=False, options=ok))
         if isinstance(built, Failure):
             return built
-        return self.perform(built.unwrap())
+        return self._session.perform(built.unwrap(), timeout=timeout)
 
-    def perform(self, request: HttpRequest) -> Result[Message, ClaudeError]:
+    def perform(
+        self, request: HttpRequest, *, timeout: float | None = None
+    ) -> Result[Message, ClaudeError]:
         """Perform an already-built request and decode the reply."""
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s", request.method, request.url)
-        raw = transport.perform(self._pool, request, self.settings.timeouts)
-        if isinstance(raw, Failure):
-            log.info("%s %s failed: %s", request.method, request.url, raw.failure())
-            return raw
-        response = raw.unwrap()
-        result = decode_response(response.status, response.headers, response.body)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(
-                "-> HTTP %d request-id %s", response.status, response.headers.get("request-id")
-            )
-        return result
+        return self._session.perform(request, timeout=timeout)
 
     async def asend(
         self,
         request: MessageParams,
         *,
+        timeout: float | None = None,
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
         """``send`` in a worker thread: the event loop stays free (asyncio and trio).
 
-        At most ``max_connections`` calls run at once; the rest wait their turn. On asyncio
-        the hop goes through the client's own bounded thread pool (``loop.run_in_executor``),
-        which costs a third of ``anyio.to_thread``'s CPU per call; on trio (and any other
-        backend) through ``anyio.to_thread`` with the client's capacity limiter. A cancelled
-        call's worker still finishes its exchange, so the connection goes back to the pool
-        in a clean state.
+        At most ``max_connections`` calls run at once; the rest wait their turn on the event
+        loop. A cancelled call's worker still finishes its exchange, so the connection goes back
+        to the pool in a clean state.
         """
-        built = self.build(request, extra_body=extra_body, extra_headers=extra_headers)
+        options = _options(timeout, extra_body, extra_headers, extra_query)
+        built = options.bind(lambda ok: self._session.build(request, stream=False, options=ok))
         if isinstance(built, Failure):
             return built
-        return await self._in_worker(functools.partial(self.perform, built.unwrap()))
-
-    async def _in_worker(self, call: Callable[[], _T]) -> _T:
-        """Run a blocking call in one of this client's worker threads."""
-        # asyncio is only looked up, never imported here: importing it costs ~30 ms, and a
-        # program that has not imported it is not running an asyncio loop.
-        asyncio = sys.modules.get("asyncio")
-        loop: AbstractEventLoop | None
-        try:
-            loop = cast("AbstractEventLoop", asyncio.get_running_loop()) if asyncio else None
-        except RuntimeError:
-            loop = None
-        if loop is None:  # trio (or another anyio backend): anyio's threads under our limiter
-            return await anyio.to_thread.run_sync(
-                call, limiter=self.limiter(), abandon_on_cancel=True
-            )
-        return await loop.run_in_executor(self._workers(), call)
-
-    def _workers(self) -> ThreadPoolExecutor:
-        executor = self._executor
-        if executor is None:
-            with self._lock:
-                if self._executor is None:
-                    self._executor = ThreadPoolExecutor(
-                        max_workers=self.settings.max_connections,
-                        thread_name_prefix="claude-worker",
-                    )
-                executor = self._executor
-        return executor
+        return await self._session.aperform(built.unwrap(), timeout=timeout)
 
     def stream(
         self,
         request: MessageParams,
         *,
+        timeout: float | None = None,
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> MessageStream:
-        """Send with ``"stream": true``; use as ``with client.stream(r) as events: ...``."""
-        built = self.build(request, stream=True, extra_body=extra_body, extra_headers=extra_headers)
-        return MessageStream(self, built)
+        """Send with ``"stream": true``; use as ``with client.stream(r) as events: ...``.
+
+        ``timeout`` bounds the whole stream; without it ``Timeouts.total`` bounds the opening
+        and the stream's events are bounded by ``read`` and ``idle``."""
+        built = self._stream_request(request, timeout, extra_body, extra_headers, extra_query)
+        return MessageStream(self._session, built, timeout=timeout)
 
     def astream(
         self,
         request: MessageParams,
         *,
+        timeout: float | None = None,
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncMessageStream:
         """The async twin of ``stream``: ``async with client.astream(r) as events: ...``."""
-        built = self.build(request, stream=True, extra_body=extra_body, extra_headers=extra_headers)
-        return AsyncMessageStream(self, built)
+        built = self._stream_request(request, timeout, extra_body, extra_headers, extra_query)
+        return AsyncMessageStream(self._session, built, timeout=timeout)
+
+    def _stream_request(
+        self,
+        request: MessageParams,
+        timeout: float | None,
+        extra_body: Mapping[str, object] | None,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, str] | None,
+    ) -> Result[HttpRequest, ClaudeError]:
+        return _options(timeout, extra_body, extra_headers, extra_query).bind(
+            lambda ok: self._session.build(request, stream=True, options=ok)
+        )
 
     # --- with policies (nothing happens unless asked for by name) -------------------------
 
-    def stream_with_retries(self, request: MessageParams, policy: RetryPolicy) -> MessageStream:
+    def stream_with_retries(
+        self,
+        request: MessageParams,
+        policy: RetryPolicy,
+        *,
+        breaker: CircuitBreaker | None = None,
+        limiter: RateLimiter | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> MessageStream:
         """``stream``, reopened under ``policy`` while it fails before its first event.
 
         Once content has arrived a failure is final: the caller gets it with the partial message.
+        The attempts go through the same plan as ``execute_with_*``: ``limiter`` and
+        ``breaker`` apply to each, and ``observe`` gets the call's record.
         """
-        built = self.build(request, stream=True)
-        return MessageStream(self, built, retry=policy)
+        built = self._stream_request(request, timeout, extra_body, extra_headers, extra_query)
+        policies = Policies(retry=policy, breaker=breaker, limiter=limiter)
+        return planned_stream(
+            MessageStream(self._session, built, timeout=timeout), policies, observe
+        )
 
     def astream_with_retries(
-        self, request: MessageParams, policy: RetryPolicy
+        self,
+        request: MessageParams,
+        policy: RetryPolicy,
+        *,
+        breaker: CircuitBreaker | None = None,
+        limiter: RateLimiter | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncMessageStream:
         """The async twin of ``stream_with_retries``."""
-        built = self.build(request, stream=True)
-        return AsyncMessageStream(self, built, retry=policy)
+        built = self._stream_request(request, timeout, extra_body, extra_headers, extra_query)
+        policies = Policies(retry=policy, breaker=breaker, limiter=limiter)
+        return planned_astream(
+            AsyncMessageStream(self._session, built, timeout=timeout), policies, observe
+        )
 
     def execute_with_retries(
-        self, request: MessageParams, policy: RetryPolicy, *, observe: Observer | None = None
+        self,
+        request: MessageParams,
+        policy: RetryPolicy,
+        *,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
         """Send, retrying retryable failures as ``policy`` decides (backoff, server waits, budgets)."""
-        return execute(self, request, Policies(retry=policy), observe=observe)
+        return execute(
+            self._session,
+            request,
+            Policies(retry=policy),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
+
+    async def aexecute_with_retries(
+        self,
+        request: MessageParams,
+        policy: RetryPolicy,
+        *,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_retries``."""
+        return await aexecute(
+            self._session,
+            request,
+            Policies(retry=policy),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
 
     def execute_with_circuit_breaker(
-        self, request: MessageParams, breaker: CircuitBreaker, *, observe: Observer | None = None
+        self,
+        request: MessageParams,
+        breaker: CircuitBreaker,
+        *,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
         """Send through ``breaker``: fails fast with ``CircuitOpen`` while it is open."""
-        return execute(self, request, Policies(breaker=breaker), observe=observe)
+        return execute(
+            self._session,
+            request,
+            Policies(breaker=breaker),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
+
+    async def aexecute_with_circuit_breaker(
+        self,
+        request: MessageParams,
+        breaker: CircuitBreaker,
+        *,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_circuit_breaker``."""
+        return await aexecute(
+            self._session,
+            request,
+            Policies(breaker=breaker),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
 
     def execute_with_rate_limiting(
         self,
@@ -298,9 +445,50 @@ class Client:
         *,
         nowait: bool = False,
         observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
         """Send once ``limiter`` admits it (waiting as long as it says, or ``Throttled`` with nowait)."""
-        return execute(self, request, Policies(limiter=limiter, nowait=nowait), observe=observe)
+        return execute(
+            self._session,
+            request,
+            Policies(limiter=limiter, nowait=nowait),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
+
+    async def aexecute_with_rate_limiting(
+        self,
+        request: MessageParams,
+        limiter: RateLimiter,
+        *,
+        nowait: bool = False,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_rate_limiting``."""
+        return await aexecute(
+            self._session,
+            request,
+            Policies(limiter=limiter, nowait=nowait),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
 
     def execute_with_failover(
         self,
@@ -308,12 +496,52 @@ class Client:
         failover: FailoverPolicy | Failover,
         *,
         observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
         """Send to the policy's endpoints in strategy order, moving on after retryable failures.
 
         Pass a ``shell.Failover(policy)`` to keep endpoint health across calls.
         """
-        return execute(self, request, Policies(failover=failover), observe=observe)
+        return execute(
+            self._session,
+            request,
+            Policies(failover=failover),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
+
+    async def aexecute_with_failover(
+        self,
+        request: MessageParams,
+        failover: FailoverPolicy | Failover,
+        *,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_failover``."""
+        return await aexecute(
+            self._session,
+            request,
+            Policies(failover=failover),
+            observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
 
     def execute_with_enterprise_features(
         self,
@@ -325,52 +553,27 @@ class Client:
         failover: FailoverPolicy | Failover | None = None,
         nowait: bool = False,
         observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
         """Send under every policy given, in the order rate limit -> breaker -> failover ->
         send -> classify -> retry (see ``claude.shell.execute``)."""
         return execute(
-            self,
+            self._session,
             request,
             Policies(
                 retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
             ),
             observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
         )
-
-    async def aexecute_with_retries(
-        self, request: MessageParams, policy: RetryPolicy, *, observe: Observer | None = None
-    ) -> Result[Message, ClaudeError]:
-        """The async twin of ``execute_with_retries``."""
-        return await aexecute(self, request, Policies(retry=policy), observe=observe)
-
-    async def aexecute_with_circuit_breaker(
-        self, request: MessageParams, breaker: CircuitBreaker, *, observe: Observer | None = None
-    ) -> Result[Message, ClaudeError]:
-        """The async twin of ``execute_with_circuit_breaker``."""
-        return await aexecute(self, request, Policies(breaker=breaker), observe=observe)
-
-    async def aexecute_with_rate_limiting(
-        self,
-        request: MessageParams,
-        limiter: RateLimiter,
-        *,
-        nowait: bool = False,
-        observe: Observer | None = None,
-    ) -> Result[Message, ClaudeError]:
-        """The async twin of ``execute_with_rate_limiting``."""
-        return await aexecute(
-            self, request, Policies(limiter=limiter, nowait=nowait), observe=observe
-        )
-
-    async def aexecute_with_failover(
-        self,
-        request: MessageParams,
-        failover: FailoverPolicy | Failover,
-        *,
-        observe: Observer | None = None,
-    ) -> Result[Message, ClaudeError]:
-        """The async twin of ``execute_with_failover``."""
-        return await aexecute(self, request, Policies(failover=failover), observe=observe)
 
     async def aexecute_with_enterprise_features(
         self,
@@ -382,60 +585,53 @@ class Client:
         failover: FailoverPolicy | Failover | None = None,
         nowait: bool = False,
         observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> Result[Message, ClaudeError]:
         """The async twin of ``execute_with_enterprise_features``."""
         return await aexecute(
-            self,
+            self._session,
             request,
             Policies(
                 retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
             ),
             observe=observe,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
         )
 
     def check_health(
         self, endpoints: Sequence[str], policy: HealthCheckPolicy | None = None
     ) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
         """Probe each base URL once (HEAD or OPTIONS, concurrently); reports and percentages."""
-        return health.check_health(
-            self._pool.manager, endpoints, policy or HealthCheckPolicy(), self.clock
-        )
+        return health.check_health(self._session, endpoints, policy or HealthCheckPolicy())
 
     async def acheck_health(
         self, endpoints: Sequence[str], policy: HealthCheckPolicy | None = None
     ) -> tuple[tuple[HealthReport, ...], HealthMetrics]:
         """The async twin of ``check_health``."""
-        return await health.acheck_health(
-            self._pool.manager,
-            endpoints,
-            policy or HealthCheckPolicy(),
-            self.clock,
-            limiter=self.limiter(),
-        )
+        return await health.acheck_health(self._session, endpoints, policy or HealthCheckPolicy())
 
     def limiter(self) -> anyio.CapacityLimiter:
         """This client's thread limiter for the running event loop (made on first use)."""
-        try:
-            return self._limiters.get()
-        except LookupError:
-            limiter = anyio.CapacityLimiter(self.settings.max_connections)
-            self._limiters.set(limiter)
-            return limiter
+        return self._session.limiter()
 
     # --- lifetime ------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close every pooled connection; later calls fail with a clear error."""
-        self._closed = True
-        self._pool.clear()
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False)
+        self._session.close()
 
     @property
     def closed(self) -> bool:
         """Whether ``close`` was called."""
-        return self._closed
+        return self._session.closed
 
     def __enter__(self) -> Self:
         return self
@@ -462,15 +658,136 @@ class Client:
     def __repr__(self) -> str:
         state = (
             "closed"
-            if self._closed
+            if self.closed
             else "ready"
-            if isinstance(self._target, Success)
+            if isinstance(self._session.target, Success)
             else "unusable"
         )
         return (
             f"Client({self.settings.base_url}, anthropic-version {self.settings.api_version}, "
             f"{state})"
         )
+
+
+def _configure(
+    *,
+    api_key: str | None,
+    auth_token: str | None,
+    base_url: str,
+    api_version: str,
+    betas: Sequence[str],
+    timeouts: Timeouts | None,
+    max_connections: int,
+    max_response_bytes: int,
+    default_headers: Mapping[str, str] | None,
+) -> tuple[Settings, Result[Target, ClaudeError]]:
+    """The checked settings (the defaults if unusable) and the target, or why there is none.
+
+    Never raises: a hostile argument (a ``str`` subclass whose methods raise, say) makes the
+    client unusable with ``InvalidArgument`` naming only the exception's type.
+    """
+    try:
+        raw = Settings(
+            base_url=base_url,
+            api_version=api_version,
+            betas=_betas(betas),
+            timeouts=timeouts if timeouts is not None else Timeouts(),
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+        )
+        checked: Result[Settings, ClaudeError] = check_settings(raw)
+        defaults: Result[dict[str, str], ClaudeError] = (
+            Success({})
+            if default_headers is None
+            else check_header_fields(default_headers, path="default_headers")
+        )
+        target: Result[Target, ClaudeError] = checked.bind(
+            lambda ok: _credentials(api_key, auth_token).bind(
+                lambda credentials: make_target(ok, credentials)
+            )
+        ).bind(lambda made: defaults.map(lambda extra: merged_target(made, extra)))
+        # An unusable client still needs sane sizes for its (idle) pool; it never sends.
+        return checked.value_or(Settings()), target
+    except Exception as exc:  # a hostile input must not escape as a traceback
+        problem = f"reading the settings raised {type(exc).__name__}; pass plain str and numbers"
+        return Settings(), Failure(InvalidArgument(path="client", problem=problem))
+
+
+def _options(
+    timeout: float | None,
+    extra_body: Mapping[str, object] | None,
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, str] | None,
+) -> Result[CallOptions, ClaudeError]:
+    """The per-call options, the timeout checked (the extras are checked when building)."""
+    try:
+        checked = check_timeout(timeout)
+    except Exception as exc:  # a hostile number must not escape as a traceback
+        return Failure(
+            InvalidArgument(path="timeout", problem=f"reading it raised {type(exc).__name__}")
+        )
+    return checked.map(
+        lambda seconds: CallOptions(
+            timeout=seconds,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+    )
+
+
+def _tls(ca: CaBundle | None, proxy: str | None) -> Result[transport.TlsConfig, ClaudeError]:
+    """The CA bundle and proxy, checked: the bundle must load, the proxy be an http(s) URL."""
+    given_ca: object = ca
+    if given_ca is not None and not isinstance(given_ca, str | os.PathLike | ssl.SSLContext):
+        return Failure(
+            InvalidArgument(path="ca", problem="must be a CA bundle path or an ssl.SSLContext")
+        )
+    if ca is not None and not isinstance(ca, ssl.SSLContext):
+        try:
+            transport.load_ca(ca)
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            return Failure(
+                InvalidArgument(
+                    path="ca", problem=f"cannot be loaded as a CA bundle ({type(exc).__name__})"
+                )
+            )
+    if proxy is not None:
+        given_proxy: object = proxy
+        if not isinstance(given_proxy, str):
+            return Failure(InvalidArgument(path="proxy", problem="must be a URL string"))
+        checked = _check_proxy(proxy)
+        if isinstance(checked, Failure):
+            return Failure(checked.failure())
+    return Success(transport.TlsConfig(ca=ca, proxy=proxy))
+
+
+def _check_proxy(proxy: str) -> Result[str, ClaudeError]:
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in proxy):
+        return Failure(InvalidArgument(path="proxy", problem="contains a control character"))
+    try:
+        parts = urlsplit(proxy)
+        _ = parts.port
+    except ValueError:
+        return Failure(InvalidArgument(path="proxy", problem="is not a URL"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return Failure(
+            InvalidArgument(path="proxy", problem="must be an http:// or https:// proxy URL")
+        )
+    return Success(proxy)
+
+
+def _bypassed(base_url: str, no_proxy: str) -> bool:
+    """Whether ``NO_PROXY`` names the base URL's host (``*``, the host, or a domain suffix)."""
+    checked = check_base_url(base_url)
+    if isinstance(checked, Failure):
+        return False
+    host = (urlsplit(checked.unwrap()).hostname or "").lower()
+    for entry in no_proxy.split(","):
+        name = entry.strip().lower().lstrip(".")
+        if name == "*" or (name and (host == name or host.endswith("." + name))):
+            return True
+    return False
 
 
 def _betas(value: object) -> tuple[str, ...]:

@@ -2,8 +2,9 @@
 another thread or task.
 
 The phase machine is the pure ``claude.pure.control.transition``; this module keeps the phase
-under a lock, buffers while paused (a ``deque`` bounded to ``buffer_limit``, at least 1: the oldest event is
-dropped when full, the rule of ``claude.pure.control.buffer_push``), and delivers errors at once.
+under a lock, buffers while paused (a ``deque`` of at most ``buffer_limit`` events, at least 1,
+trimmed by the pure rule ``claude.pure.control.overflow`` that ``buffer_push`` is tested with:
+the oldest events are dropped when full), and delivers errors at once.
 
 While paused the consumer keeps reading the inner stream into the buffer, so the server is not
 stalled and nothing is lost up to the limit; delivery waits for ``resume``. ``cancel`` clears the
@@ -23,7 +24,7 @@ import anyio.from_thread
 import anyio.lowlevel
 from returns.result import Result, Success
 
-from claude.pure.control import Command, StreamPhase, transition
+from claude.pure.control import Command, StreamPhase, overflow, transition
 from claude.pure.errors import InvalidArgument
 from claude.pure.events import ErrorEvent
 
@@ -90,6 +91,7 @@ class _Controlled(Generic[_E]):
 
     control: StreamControl
     _buffer: deque[_E]
+    _limit: int
 
     def pause(self) -> Result[StreamPhase, InvalidArgument]:
         """Hold delivery (safe from any thread or task)."""
@@ -127,9 +129,13 @@ class _Controlled(Generic[_E]):
             return event
         if self.control.is_cancelled():
             return None
-        if len(self._buffer) == self._buffer.maxlen:
-            self.control.dropped += 1
-        self._buffer.append(event)
+        size = len(self._buffer)
+        excess = overflow(size, limit=self._limit)
+        for _ in range(min(excess, size)):
+            self._buffer.popleft()
+        if excess <= size:
+            self._buffer.append(event)
+        self.control.dropped += excess
         return None
 
 
@@ -138,7 +144,8 @@ class ControlledStream(_Controlled[_E]):
 
     def __init__(self, events: Iterable[_E], *, buffer_limit: int = 1024) -> None:
         self._inner = iter(events)
-        self._buffer = deque(maxlen=max(1, buffer_limit))
+        self._buffer = deque()
+        self._limit = max(1, buffer_limit)
         self._changed = threading.Condition()
         self.control = StreamControl(on_change=self._notify, inner=events)
         self._inner_done = False
@@ -180,7 +187,8 @@ class AsyncControlledStream(_Controlled[_E]):
 
     def __init__(self, events: AsyncIterable[_E], *, buffer_limit: int = 1024) -> None:
         self._inner: AsyncIterator[_E] = aiter(events)
-        self._buffer = deque(maxlen=max(1, buffer_limit))
+        self._buffer = deque()
+        self._limit = max(1, buffer_limit)
         self._wakeup: anyio.Event | None = None
         self._token: anyio.lowlevel.EventLoopToken | None = None
         self._loop_thread: int | None = None

@@ -2,11 +2,20 @@
 
 Theory of operation
 -------------------
-``_plan`` is one generator that holds the whole composition and does no I/O. It yields two kinds
-of action, ``_Sleep(seconds)`` and ``_Send(request)``, and is sent back the outcome of each
-``_Send``. The sync driver performs actions with ``clock.sleep`` and ``client.perform``; the async
-driver with ``clock.asleep`` and a worker thread. So sync and async behave identically by
-construction (the sans-I/O pattern of h11), and each policy's decisions stay in its pure module.
+Every decision is the pure call plan's (``claude.pure.plan``): a machine that is told what
+happened and answers what to do next. ``_drive`` is its one driver, written once for sync and
+async: a generator that asks the shared holders (rate limiter, breaker, failover: quick calls
+under their locks) whatever the plan asks, and yields only the two blocking actions,
+``_Sleep(seconds)`` and ``_Send(request)``. ``run_plan`` performs them with ``clock.sleep`` and
+a blocking send, ``arun_plan`` with ``clock.asleep`` and an awaited one; those two trampolines
+are the only code that differs between sync and async (the sans-I/O pattern of h11).
+
+The plan is generic in what a send produces: a ``Message`` for ``execute_with_*``, an opened
+stream attempt for ``stream_with_retries`` (a stream counts as answered once its first content
+arrives: retrying stops there, and the breaker hears the verdict when the stream ends), so
+streams get the same limiter, breaker, retry and ``observe``. The breaker hands each
+admitted attempt a ticket; its report carries it, so a report from a call admitted before a trip
+can neither free a probe slot nor close the breaker.
 
 The order, per attempt, is fixed and documented::
 
@@ -27,42 +36,50 @@ The key is never logged.
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Generator
+from typing import TypeVar
 
 import msgspec
 from returns.result import Failure, Result, Success
 
-from claude.pure import retry
+from claude.pure import plan
 from claude.pure.breaker import default_counts
-from claude.pure.errors import ClaudeError, InvalidArgument, Throttled
-from claude.pure.failover import AttemptContext, FailoverPolicy
-from claude.pure.record import (
-    AttemptRecord,
-    CallRecord,
-    FailedBy,
-    add_attempt,
-    add_wait,
-    blame,
-    fail,
-)
+from claude.pure.errors import ClaudeError, InvalidArgument
+from claude.pure.failover import FailoverPolicy
+from claude.pure.options import CallOptions
+from claude.pure.record import CallRecord
 from claude.pure.request import MESSAGES_PATH, HttpRequest
-from claude.pure.retry import GiveUp, RetryAfter, RetryPolicy
+from claude.pure.retry import RetryPolicy
 from claude.pure.settings import check_base_url
 from claude.pure.wire import Message
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
+from claude.shell.session import NO_OPTIONS, MessageParams, Session
 
-if TYPE_CHECKING:
-    from claude.shell.client import Client, MessageParams
-
-__all__ = ["Observer", "Policies", "aexecute", "execute"]
+__all__ = [
+    "Observer",
+    "Policies",
+    "Steps",
+    "aexecute",
+    "arun_plan",
+    "execute",
+    "plan_for",
+    "run_plan",
+]
 
 log = logging.getLogger("claude")
 
+_T = TypeVar("_T")
+
 Observer = Callable[[CallRecord], None]
 """Receives the record of each call made with a policy."""
+
+Reporter = Callable[[ClaudeError | None, bool], None]
+"""Reports a stream's end to the breaker: its error (``None`` if it completed), and whether that
+is a verdict on the service."""
+
+Defer = Callable[[Reporter], None]
+"""Takes the reporter of a stream attempt whose breaker report waits for the stream's end."""
 
 
 class Policies(msgspec.Struct, frozen=True, kw_only=True):
@@ -88,11 +105,9 @@ class _Send(msgspec.Struct, frozen=True):
 
 
 _Action = _Sleep | _Send
-_Outcome = Result[Message, ClaudeError]
-_Plan = Generator[_Action, _Outcome | None, tuple[_Outcome, CallRecord]]
 
 
-def _plan(
+def _drive(
     request: HttpRequest,
     policies: Policies,
     failover: Failover | None,
@@ -100,112 +115,119 @@ def _plan(
     clock_now: Callable[[], float],
     wall_now: Callable[[], float],
     sample: Callable[[], float],
-) -> _Plan:
-    """The composed call as a sequence of actions; returns the outcome and its record."""
-    record = CallRecord()
-    state = retry.start(now=clock_now())
-    context = AttemptContext()
-    number = 0
+    defer: Defer | None = None,
+) -> Steps[_T]:
+    """The one driver of the pure call plan (``claude.pure.plan``), for sync and async alike.
 
-    def ended(error: ClaudeError, by: FailedBy) -> tuple[_Outcome, CallRecord]:
-        log.info("call failed (%s): %s", by, error)
-        return Failure(error), fail(record, by)
+    With ``defer`` (streams), a send that succeeded is not reported to the breaker at once:
+    ``defer`` receives the reporter to call when the stream ends, with its final error and
+    whether that is a verdict on the service (a stream closed early or cancelled is not).
 
+    It asks the holders what the plan asks (quick calls under their locks) and yields only the
+    two blocking actions, ``_Sleep`` and ``_Send``, for ``run_plan`` / ``arun_plan`` to perform.
+    Its ``if``s dispatch on the plan's answers; every decision is the plan's.
+    """
+    breaker, limiter = policies.breaker, policies.limiter
+    config = plan.PlanConfig(
+        retry=policies.retry,
+        limiter=limiter is not None,
+        breaker=breaker is not None,
+        failover=failover is not None,
+        nowait=policies.nowait,
+        counts=breaker.policy.counts if breaker is not None else default_counts,
+        endpoint=request.url.split("?", 1)[0].removesuffix(MESSAGES_PATH),
+    )
+    state, answer = plan.start(config, now=clock_now())
+    outcome: Result[_T, ClaudeError] | None = None
     while True:
-        # 1. rate limit: wait exactly as long as the limiter says.
-        if policies.limiter is not None:
-            while True:
-                asked = policies.limiter.acquire(now=clock_now())
-                if isinstance(asked, Failure):
-                    return ended(asked.failure(), "rate_limit")
-                wait = asked.unwrap()
-                if wait == 0.0:
-                    break
-                if policies.nowait:
-                    return ended(Throttled(wait=wait), "rate_limit")
-                record = add_wait(record, wait)
-                yield _Sleep(wait)
-        # 2. breaker: fail fast while open.
-        if policies.breaker is not None:
-            admitted = policies.breaker.admit(now=clock_now())
-            if isinstance(admitted, Failure):
-                return ended(admitted.failure(), "breaker")
-        # 3. failover: an endpoint this call has not tried.
-        endpoint: str | None = None
-        attempt_request = request
-        if failover is not None:
-            chosen = failover.select(context, u=sample())
-            if isinstance(chosen, Failure) and policies.retry is not None and context.tried:
-                # Retry decided to go on but every endpoint was tried once: a new pass over them.
-                context = AttemptContext()
+        fact: plan.Input
+        match answer:
+            case plan.AskRate():
+                assert limiter is not None
+                asked = limiter.acquire(now=clock_now())
+                fact = (
+                    plan.Rate(asked.unwrap())
+                    if isinstance(asked, Success)
+                    else plan.Refused(asked.failure())
+                )
+            case plan.AskAdmit():
+                assert breaker is not None
+                admitted = breaker.admit(now=clock_now())
+                fact = (
+                    plan.Admitted(admitted.unwrap())
+                    if isinstance(admitted, Success)
+                    else plan.Refused(admitted.failure())
+                )
+            case plan.AskEndpoint(context=context):
+                assert failover is not None
                 chosen = failover.select(context, u=sample())
-            if isinstance(chosen, Failure):
-                if policies.breaker is not None:
-                    policies.breaker.release(now=clock_now())
-                return ended(chosen.failure(), "failover")
-            picked, context = chosen.unwrap()
-            endpoint = picked.url
-            attempt_request = msgspec.structs.replace(
-                request, url=endpoint + MESSAGES_PATH, origin=""
-            )
-        # 4. send: exactly one HTTP call.
-        number += 1
-        started = clock_now()
-        try:
-            outcome = yield _Send(attempt_request)
-        except GeneratorExit:
-            # The driver was interrupted mid-request (Ctrl-C, cancellation): the call ends with
-            # no verdict on the service, so only the breaker's slot (a half-open probe) is freed.
-            if policies.breaker is not None:
-                policies.breaker.release(now=clock_now())
-            raise
-        assert outcome is not None
-        error = outcome.failure() if isinstance(outcome, Failure) else None
-        # 5. classify: breaker and endpoint health learn the outcome.
-        if policies.breaker is not None:
-            policies.breaker.record(error, now=clock_now())
-        if failover is not None and endpoint is not None:
-            # A 400 or 429 says nothing about the endpoint's health; a 5xx or a reset does.
-            healthy = error is None or not default_counts(error)
-            failover.record_outcome(endpoint, ok=healthy)
-            if error is not None:
-                context = context.failed(error)
-        attempt = AttemptRecord(
-            attempt=number,
-            endpoint=endpoint or request.url.removesuffix(MESSAGES_PATH),
-            started_at=started,
-            elapsed=clock_now() - started,
-            error=error,
+                if isinstance(chosen, Success):
+                    picked, after = chosen.unwrap()
+                    fact = plan.Selected(picked.url, after)
+                else:
+                    fact = plan.Refused(chosen.failure())
+            case plan.Send(endpoint=endpoint):
+                target = request if endpoint is None else _at_endpoint(request, endpoint)
+                try:
+                    outcome = yield _Send(target)
+                except GeneratorExit:
+                    # Interrupted mid-request (Ctrl-C, cancellation): no verdict on the service;
+                    # the plan says which ticket to free.
+                    state, answer = plan.advance(
+                        state,
+                        plan.Interrupted(),
+                        config=config,
+                        now=clock_now(),
+                        wall_now=wall_now(),
+                        u=0.0,
+                    )
+                    if isinstance(answer, plan.Release) and breaker is not None:
+                        breaker.release(now=clock_now(), ticket=answer.ticket)
+                    raise
+                assert outcome is not None
+                fact = plan.Sent(outcome.failure() if isinstance(outcome, Failure) else None)
+            case plan.Report(error=error, ticket=ticket, endpoint=endpoint, healthy=healthy):
+                if breaker is not None and error is None and defer is not None:
+                    defer(_reporter(breaker, ticket, clock_now))
+                elif breaker is not None:
+                    breaker.record(error, now=clock_now(), ticket=ticket)
+                if failover is not None and endpoint is not None:
+                    failover.record_outcome(endpoint, ok=healthy)
+                if error is not None:
+                    log.info(
+                        "attempt %d to %s failed: %s",
+                        state.number,
+                        endpoint or config.endpoint,
+                        error,
+                    )
+                fact = plan.Reported()
+            case plan.Release(ticket=ticket):
+                if breaker is not None:
+                    breaker.release(now=clock_now(), ticket=ticket)
+                fact = plan.Reported()
+            case plan.Sleep(seconds=seconds):
+                yield _Sleep(seconds)
+                fact = plan.Slept()
+            case plan.Done(error=error, record=record):
+                if error is not None:
+                    log.info("call failed (%s): %s", record.failed_by, error)
+                    return Failure(error), record
+                assert outcome is not None
+                return outcome, record
+        state, answer = plan.advance(
+            state, fact, config=config, now=clock_now(), wall_now=wall_now(), u=sample()
         )
-        if error is None:
-            record = add_attempt(record, attempt)
-            return outcome, record
-        log.info("attempt %d to %s failed: %s", number, attempt.endpoint, error)
-        # 6. retry: sleep as decided, or give up with the error.
-        if policies.retry is not None:
-            decision = retry.decide(
-                state,
-                error,
-                policy=policies.retry,
-                now=clock_now(),
-                wall_now=wall_now(),
-                u=sample(),
-            )
-            match decision:
-                case RetryAfter(delay=delay, state=state):
-                    record = add_attempt(record, msgspec.structs.replace(attempt, wait=delay))
-                    yield _Sleep(delay)
-                    continue
-                case GiveUp(reason=reason):
-                    record = add_attempt(record, attempt)
-                    return ended(error, blame(error, reason=reason))
-        record = add_attempt(record, attempt)
-        if failover is not None and retry.classify(error):
-            continue  # failover alone: the next endpoint, until none is left
-        return ended(error, "request")
 
 
-def _finished(stop: StopIteration) -> tuple[_Outcome, CallRecord]:
+def _at_endpoint(request: HttpRequest, endpoint: str) -> HttpRequest:
+    """``request`` sent to another base URL (its path and query kept)."""
+    tail = request.url[len(request.origin) :] if request.origin else MESSAGES_PATH
+    query = tail.split("?", 1)[1] if "?" in tail else ""
+    url = endpoint + MESSAGES_PATH + (f"?{query}" if query else "")
+    return msgspec.structs.replace(request, url=url, origin="")
+
+
+def _finished(stop: StopIteration) -> tuple[Result[_T, ClaudeError], CallRecord]:
     """The plan's return value (a generator's return travels in StopIteration, untyped)."""
     outcome, record = stop.value
     assert isinstance(record, CallRecord)
@@ -227,87 +249,134 @@ def _failover_holder(
     return Success(holder)
 
 
-def _planned(
-    client: Client,
-    request: MessageParams,
-    policies: Policies,
-    extra_body: Mapping[str, object] | None,
-) -> Result[_Plan, ClaudeError]:
-    """The request built and checked, and the plan that will run it (or why there is none)."""
+Steps = Generator[
+    _Action, Result[_T, ClaudeError] | None, tuple[Result[_T, ClaudeError], CallRecord]
+]
 
-    def plan(built: HttpRequest, holder: Failover | None) -> _Plan:
-        clock = client.clock
-        return _plan(
+
+def _reporter(
+    breaker: CircuitBreaker, ticket: int | None, clock_now: Callable[[], float]
+) -> Reporter:
+    def report(error: ClaudeError | None, verdict: bool) -> None:
+        if verdict:
+            breaker.record(error, now=clock_now(), ticket=ticket)
+        else:
+            breaker.release(now=clock_now(), ticket=ticket)
+
+    return report
+
+
+def plan_for(
+    session: Session, built: HttpRequest, policies: Policies, *, defer: Defer | None = None
+) -> Result[Steps[_T], ClaudeError]:
+    """The plan that will run ``built`` under ``policies`` (or why there is none)."""
+    clock = session.clock
+    return _failover_holder(policies.failover).map(
+        lambda holder: _drive(
             built,
             policies,
             holder,
             clock_now=clock.monotonic,
             wall_now=clock.wall,
             sample=clock.sample,
+            defer=defer,
         )
-
-    return client.build(request, extra_body=extra_body).bind(
-        lambda built: _failover_holder(policies.failover).map(lambda holder: plan(built, holder))
     )
 
 
+def run_plan(
+    steps: Steps[_T],
+    *,
+    sleep: Callable[[float], None],
+    send: Callable[[HttpRequest], Result[_T, ClaudeError]],
+    observe: Observer | None,
+) -> Result[_T, ClaudeError]:
+    """Drive a plan on this thread: sleep and send as it says, then report its record."""
+    reply: Result[_T, ClaudeError] | None = None
+    try:
+        while True:
+            action = steps.send(reply)
+            if isinstance(action, _Sleep):
+                sleep(action.seconds)
+                reply = None
+            else:
+                reply = send(action.request)
+    except StopIteration as stop:
+        finished: tuple[Result[_T, ClaudeError], CallRecord] = _finished(stop)
+        outcome, record = finished
+    finally:
+        steps.close()  # interrupted: the plan frees what it holds (see _plan)
+    if observe is not None:
+        observe(record)
+    return outcome
+
+
+async def arun_plan(
+    steps: Steps[_T],
+    *,
+    sleep: Callable[[float], Awaitable[None]],
+    send: Callable[[HttpRequest], Awaitable[Result[_T, ClaudeError]]],
+    observe: Observer | None,
+) -> Result[_T, ClaudeError]:
+    """The async twin of ``run_plan``: the same steps, awaited."""
+    reply: Result[_T, ClaudeError] | None = None
+    try:
+        while True:
+            action = steps.send(reply)
+            if isinstance(action, _Sleep):
+                await sleep(action.seconds)
+                reply = None
+            else:
+                reply = await send(action.request)
+    except StopIteration as stop:
+        finished: tuple[Result[_T, ClaudeError], CallRecord] = _finished(stop)
+        outcome, record = finished
+    finally:
+        steps.close()  # cancelled: the plan frees what it holds (see _plan)
+    if observe is not None:
+        observe(record)
+    return outcome
+
+
 def execute(
-    client: Client,
+    session: Session,
     request: MessageParams,
     policies: Policies,
     *,
     observe: Observer | None = None,
-    extra_body: Mapping[str, object] | None = None,
+    options: CallOptions = NO_OPTIONS,
 ) -> Result[Message, ClaudeError]:
     """Run one request under ``policies``, on this thread."""
-    planned = _planned(client, request, policies, extra_body)
+    planned: Result[Steps[Message], ClaudeError] = session.build(
+        request, stream=False, options=options
+    ).bind(lambda built: plan_for(session, built, policies))
     if isinstance(planned, Failure):
         return Failure(planned.failure())
-    plan = planned.unwrap()
-    reply: _Outcome | None = None
-    try:
-        while True:
-            action = plan.send(reply)
-            if isinstance(action, _Sleep):
-                client.clock.sleep(action.seconds)
-                reply = None
-            else:
-                reply = client.perform(action.request)
-    except StopIteration as stop:
-        outcome, record = _finished(stop)
-    finally:
-        plan.close()  # interrupted: the plan frees what it holds (see _plan)
-    if observe is not None:
-        observe(record)
-    return outcome
+    return run_plan(
+        planned.unwrap(),
+        sleep=session.clock.sleep,
+        send=lambda built: session.perform(built, timeout=options.timeout),
+        observe=observe,
+    )
 
 
 async def aexecute(
-    client: Client,
+    session: Session,
     request: MessageParams,
     policies: Policies,
     *,
     observe: Observer | None = None,
-    extra_body: Mapping[str, object] | None = None,
+    options: CallOptions = NO_OPTIONS,
 ) -> Result[Message, ClaudeError]:
     """The async twin of ``execute``: sleeps on the event loop, sends in a worker thread."""
-    planned = _planned(client, request, policies, extra_body)
+    planned: Result[Steps[Message], ClaudeError] = session.build(
+        request, stream=False, options=options
+    ).bind(lambda built: plan_for(session, built, policies))
     if isinstance(planned, Failure):
         return Failure(planned.failure())
-    plan = planned.unwrap()
-    reply: _Outcome | None = None
-    try:
-        while True:
-            action = plan.send(reply)
-            if isinstance(action, _Sleep):
-                await client.clock.asleep(action.seconds)
-                reply = None
-            else:
-                reply = await client._in_worker(functools.partial(client.perform, action.request))
-    except StopIteration as stop:
-        outcome, record = _finished(stop)
-    finally:
-        plan.close()  # cancelled: the plan frees what it holds (see _plan)
-    if observe is not None:
-        observe(record)
-    return outcome
+    return await arun_plan(
+        planned.unwrap(),
+        sleep=session.clock.asleep,
+        send=lambda built: session.aperform(built, timeout=options.timeout),
+        observe=observe,
+    )

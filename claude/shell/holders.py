@@ -53,24 +53,25 @@ class CircuitBreaker:
         """The breaker's current state value."""
         return self._state
 
-    def admit(self, *, now: float) -> Result[None, CircuitOpen]:
-        """Take a slot for one call, or refuse with when the breaker will half-open."""
+    def admit(self, *, now: float) -> Result[int, CircuitOpen]:
+        """Take a slot for one call and its ticket, or refuse with when the breaker will
+        half-open. Report the call with that ticket, so a late report cannot count twice."""
         with self._lock:
             decided = breaker.admit(self._state, self.policy, now=now)
             if isinstance(decided, Failure):
                 return Failure(decided.failure())
             self._state = decided.unwrap()
-        return Success(None)
+            return Success(breaker.ticket(self._state))
 
-    def record(self, error: ClaudeError | None, *, now: float) -> None:
-        """Report an admitted call's outcome (``None`` for success)."""
+    def record(self, error: ClaudeError | None, *, now: float, ticket: int | None = None) -> None:
+        """Report an admitted call's outcome (``None`` for success); a stale ticket is ignored."""
         with self._lock:
-            self._state = breaker.record(self._state, self.policy, error, now=now)
+            self._state = breaker.record(self._state, self.policy, error, now=now, ticket=ticket)
 
-    def release(self, *, now: float) -> None:
+    def release(self, *, now: float, ticket: int | None = None) -> None:
         """An admitted call ended without a verdict (cancelled): free its probe slot."""
         with self._lock:
-            self._state = breaker.release(self._state, self.policy, now=now)
+            self._state = breaker.release(self._state, self.policy, now=now, ticket=ticket)
 
     def __repr__(self) -> str:
         return f"CircuitBreaker({self._state.phase.value}, failures={self._state.failures})"

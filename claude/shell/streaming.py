@@ -2,186 +2,265 @@
 
 Theory of operation
 -------------------
-``_StreamCore`` owns one urllib3 response with its body still on the socket. Each ``pull()`` does
-one ``read1`` (whatever bytes have arrived, never waiting for a full buffer), feeds them to the
-pure SSE parser, decodes the events and folds them into the pure ``MessageFold``, and returns the
-batch. Nothing is read until the consumer asks: that is the back-pressure.
+``_StreamCore`` owns one ``transport.Body`` (a response with its body still on the socket) and
+the fold; every decision about time and endings is the pure lifecycle machine's
+(``claude.pure.lifecycle``), which the core tells what happened and obeys. Each ``pull()`` does
+one read bounded as the machine says (whatever bytes have arrived, never waiting past the read,
+idle or call deadline), feeds them to the pure SSE parser, decodes the events, folds them into
+the pure ``MessageFold`` and returns the batch. Nothing is read until the consumer asks: that is
+the back-pressure.
 
-The sync ``MessageStream`` pulls on the caller's thread; the async ``AsyncMessageStream`` pulls in
-an anyio worker thread, one hop per read, and on cancellation shuts the response down so the
-worker wakes at once.
+One driver for sync and async: the core is written once and does all the work; the sync
+``MessageStream`` calls it on the caller's thread, the async ``AsyncMessageStream`` through the
+session's one thread hop (one hop per read; on cancellation the body is aborted so the worker
+wakes at once). The two wrappers differ only in awaiting, and ``stream_with_retries`` drives its
+attempts through the same call plan driver as ``execute_with_*`` (``claude.shell.execute``).
 
 Every way a stream can end is a value: ``final_message()`` is ``Success(Message)`` after
 ``message_stop``; otherwise the failure (an ``event: error`` typed by its ``error.type``, a cut
-connection, a read or idle timeout, a truncated stream) carries ``partial``, the message so far.
-The idle timeout is measured from the last event that is not a ``ping``: a stream that only pings
-is stalled.
+connection, a read, idle or total timeout, a truncated stream) carries ``partial``, the message so
+far. The idle timeout is measured from the last event that is not a ``ping``.
+
+A failed stream cannot pass unnoticed: ``text_stream()`` raises ``ClaudeException`` (its
+``error`` carries the partial) where the stream failed, and ``with_outcome()`` yields every event
+and then one ``StreamEnded(result)``, typed so a ``match`` that forgets the failure is flagged by
+mypy (``assert_never``). Plain iteration (``for event in events``) yields events only, as before;
+``final_message()`` tells how it ended.
+
+Deadlines: ``Timeouts.total`` bounds opening the stream and reading an error body or an answer
+that is not an event stream; a per-call ``timeout=`` bounds the whole stream.
 """
 
 from __future__ import annotations
 
-import functools
-import socket
+import threading
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Final, Self, TypeVar
+from typing import Final, Self, TypeVar
 
-import anyio
-import anyio.to_thread
 import msgspec
-import urllib3
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
-from claude.pure import accumulate, retry, sse
-from claude.pure.errors import ClaudeError, MalformedResponse, StreamTruncated, Timeout
-from claude.pure.events import PingEvent, StreamEvent, decode_event, decode_events
+from claude.pure import accumulate, lifecycle, sse
+from claude.pure.errors import (
+    ClaudeError,
+)
+from claude.pure.events import (
+    MessageStartEvent,
+    PingEvent,
+    StreamEvent,
+    decode_event,
+    decode_events,
+)
 from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
-from claude.pure.response import body_start, decode_error
-from claude.pure.retry import RetryAfter, RetryPolicy
-from claude.pure.settings import Timeouts
 from claude.pure.wire import Message
 from claude.shell import transport
-from claude.shell.clock import Clock
+from claude.shell.execute import (
+    Observer,
+    Policies,
+    Reporter,
+    Steps,
+    arun_plan,
+    plan_for,
+    run_plan,
+)
+from claude.shell.session import Session
 
-if TYPE_CHECKING:
-    from claude.shell.client import Client
-
-__all__ = ["AsyncMessageStream", "MessageStream"]
+__all__ = [
+    "AsyncMessageStream",
+    "MessageStream",
+    "StreamEnded",
+    "planned_astream",
+    "planned_stream",
+]
 
 _R = TypeVar("_R")
 
-READ_SIZE: Final = 65536
-_MAX_ERROR_BODY: Final = 1 << 20
+READ_SIZE: Final = transport.READ_SIZE
+
+
+class StreamEnded(msgspec.Struct, frozen=True):
+    """The last item of ``with_outcome()``: how the stream ended, ``Success(message)`` or the
+    ``Failure(error)`` whose ``partial`` holds what arrived."""
+
+    result: Result[Message, ClaudeError]
 
 
 class _StreamCore:
-    """One streaming exchange: open, pull batches of events, close. Not thread-safe by itself;
-    the wrappers call it from one thread at a time."""
+    """One streaming exchange: open, pull batches of events, close.
 
-    def __init__(
-        self, pool: transport.Pool, request: HttpRequest, timeouts: Timeouts, clock: Clock
-    ) -> None:
-        self._pool = pool
+    Every decision about time and endings is the pure lifecycle's
+    (``claude.pure.lifecycle``); the core feeds it what happened and does what it answers. The
+    wrappers call the core from one thread at a time; ``cancel`` may come from any, so the
+    lifecycle is advanced under a lock.
+    """
+
+    def __init__(self, session: Session, request: HttpRequest, timeout: float | None) -> None:
+        self._session = session
         self._request = request
-        self._timeouts = timeouts
-        self._clock = clock
-        self._response: urllib3.BaseHTTPResponse | None = None
+        self._timeouts = session.timeouts
+        self._clock = session.clock
+        self._timeout = timeout
+        self._life, _ = lifecycle.start(self._timeouts, timeout=timeout, now=0.0)
+        self._lock = threading.Lock()
+        self._standing: lifecycle.Read | None = None
+        self._body: transport.Body | None = None
         self._parser = sse.SseState()
         self._fold = accumulate.start()
+        self._started = False  # message_start folded: content has arrived
         self._error: ClaudeError | None = None
-        self._done = False
-        self._eof = False
-        self._last_progress = 0.0
         self.cancelled = False
         self.headers: Mapping[str, str] = {}
         self.status = 0
+        self.on_end: Reporter | None = None
+        """Told once how the stream ended (the breaker's deferred report, under a plan)."""
+
+    # -- the machine ----------------------------------------------------------------------
+
+    def _advance(self, fact: lifecycle.Input) -> lifecycle.Answer:
+        with self._lock:
+            self._life, answer = lifecycle.advance(self._life, fact, now=self._clock.monotonic())
+        # A Read that holds for every read (no idle limit, no deadline) is kept for the next one.
+        self._standing = (
+            answer if isinstance(answer, lifecycle.Read) and answer.wake_at is None else None
+        )
+        if isinstance(answer, lifecycle.Finish):
+            self._finish(answer)
+        return answer
+
+    def _finish(self, answer: lifecycle.Finish) -> None:
+        if answer.error is not None:
+            self._record(answer.error)
+        self.close()
+        self._report_end()
+
+    def _report_end(self) -> None:
+        """Tell ``on_end`` (once) how the stream ended: its error, or ``None`` if it completed;
+        a stream the caller cancelled or left before the end is no verdict on the service."""
+        on_end, self.on_end = self.on_end, None
+        if on_end is None:
+            return
+        completed = self._error is None and self._fold.stopped
+        verdict = not self.cancelled and (self._error is not None or completed)
+        on_end(self._error, verdict)
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def open(self) -> None:
-        """Send the request; an error status is read whole and becomes the stream's error."""
-        opened = transport.open_stream(self._pool, self._request, self._timeouts)
-        if isinstance(opened, Failure):
-            self.finish_with(opened.failure())
-            return
-        response = opened.unwrap()
-        self._response = response
-        self.headers = response.headers
-        self.status = response.status
-        self._last_progress = self._clock.monotonic()
-        if response.status != 200:
-            body = self._read_whole(response)
-            self.finish_with(decode_error(response.status, response.headers, body))
-            return
-        content_type = response.headers.get("content-type", "")
-        if not content_type.startswith("text/event-stream"):
-            body = self._read_whole(response)
-            self.finish_with(
-                MalformedResponse(
-                    status=response.status,
-                    problem=f"expected text/event-stream, got {content_type or 'no content-type'}",
-                    body_start=body_start(body),
-                    request_id=request_id(response.headers),
+    def deadlines(self) -> float | None:
+        """Fix the deadlines as of now; returns the one that bounds opening."""
+        with self._lock:
+            cancelled = self._life.phase is lifecycle.Phase.DONE
+            if not cancelled:
+                self._life, answer = lifecycle.start(
+                    self._timeouts, timeout=self._timeout, now=self._clock.monotonic()
                 )
-            )
+                assert isinstance(answer, lifecycle.Open)
+                return answer.deadline
+        return self._life.open_deadline
 
-    def _read_whole(self, response: urllib3.BaseHTTPResponse) -> bytes:
-        try:
-            return response.read(_MAX_ERROR_BODY)
-        except Exception:
-            return b""
+    def open(self) -> None:
+        """Send the request on this thread."""
+        deadline = self.deadlines()
+        self.opened(self._session.open_stream(self._request, deadline=deadline))
+
+    def opened(self, opened: Result[transport.Body, ClaudeError]) -> None:
+        """Take the opened body and do what the lifecycle says: read events, or read the whole
+        answer (within the deadline and the size cap) to learn the stream's error."""
+        if isinstance(opened, Failure):
+            self._advance(lifecycle.OpenFailed(opened.failure()))
+            return
+        body = opened.unwrap()
+        self._body = body
+        self.headers = body.headers
+        self.status = body.status
+        answer = self._advance(lifecycle.Opened(body.status, body.headers.get("content-type", "")))
+        if not isinstance(answer, lifecycle.ReadBody):
+            if isinstance(answer, lifecycle.Finish):
+                body.close()  # cancelled while opening
+            return
+        data, read_error = transport.read_all(
+            body,
+            deadline=answer.deadline,
+            now=self._clock.monotonic,
+            read_timeout=self._timeouts.read,
+            max_bytes=self._session.settings.max_response_bytes,
+        )
+        self._body = None
+        self._advance(lifecycle.Body(body.status, body.headers, data, read_error))
 
     def close(self) -> None:
         """Release the connection: back to the pool if the body was read to the end, else closed."""
-        response = self._response
-        if response is None:
-            return
-        self._response = None
-        if not self._eof:
-            response.close()
-        response.release_conn()
+        body, self._body = self._body, None
+        if body is not None:
+            body.close()
 
     def cancel(self) -> None:
         """Stop from any thread: wake a read blocked on the socket and end the stream."""
         self.cancelled = True
-        if not self._done:
-            self._record(StreamTruncated(problem="the caller cancelled the stream"))
-        self._done = True
-        response = self._response
-        if response is not None:
-            response.shutdown()
+        body = self._body
+        with self._lock:
+            self._life, answer = lifecycle.advance(
+                self._life, lifecycle.Cancel(), now=self._clock.monotonic()
+            )
+        if isinstance(answer, lifecycle.Finish) and answer.error is not None:
+            self._record(answer.error)
+        if body is not None:
+            body.abort()
+        self._report_end()
 
-    def begin(self, *, until_content: bool) -> tuple[StreamEvent, ...]:
-        """Open; with ``until_content``, also read until ``message_start`` (or the end), so a
-        failure before any content is known here. Returns the events read so far."""
-        self.open()
+    def read_until_content(self) -> tuple[StreamEvent, ...]:
+        """Read until ``message_start`` (or the end), so a failure before any content is known."""
         events: list[StreamEvent] = []
-        while until_content and not self._done and self.partial() is None:
+        while not self.done and not self._started:
             events.extend(self.pull())
         return tuple(events)
 
     def partial(self) -> Message | None:
         """The message as folded so far (``None`` before ``message_start``)."""
-        return accumulate.partial_message(self._fold)
+        return accumulate.partial_message(self._fold) if self._started else None
 
-    def failed_before_content(self) -> ClaudeError | None:
-        """The error if the stream ended before any content arrived (the retryable case)."""
-        if self._done and self._error is not None and self._error.partial is None:
-            return self._error
-        return None
+    def _content(self, events: Sequence[StreamEvent]) -> bool:
+        """Whether content has arrived, ``events`` (just folded) included: O(1) once it has."""
+        if not self._started:
+            self._started = any(isinstance(event, MessageStartEvent) for event in events)
+        return self._started
+
+    def error(self) -> ClaudeError | None:
+        """The error that ended the stream, if one did."""
+        return self._error
 
     # -- reading --------------------------------------------------------------------------
 
     @property
     def done(self) -> bool:
-        return self._done
+        return self._life.phase is lifecycle.Phase.DONE
 
     def pull(self) -> tuple[StreamEvent, ...]:
         """Read once and return the events that arrived (possibly none); ``()`` once done."""
-        response = self._response
-        if self._done or response is None:
-            self._done = True
+        body = self._body
+        if body is None or self.done:
+            if not self.done:
+                self._advance(lifecycle.Stop())
             return ()
-        self._arm_read_timeout(response)
-        try:
-            chunk = response.read1(READ_SIZE)
-        except Exception as exc:
-            error = transport.map_exception(exc, self._timeouts)
-            if self.cancelled:
-                error = StreamTruncated(problem="the caller cancelled the stream")
-            elif isinstance(error, Timeout) and self._idle_expired(self._clock.monotonic()):
-                error = Timeout(phase="idle", seconds=self._timeouts.idle)
-            self.finish_with(error)
+        answer: lifecycle.Answer | None = self._standing
+        if answer is None:
+            with self._lock:
+                self._life, answer = lifecycle.poll(self._life, now=self._clock.monotonic())
+        if not isinstance(answer, lifecycle.Read):
+            if isinstance(answer, lifecycle.Finish):
+                self._finish(answer)  # a limit ran out before this read
+            return ()
+        chunk = body.read(READ_SIZE, timeout=answer.timeout)
+        if isinstance(chunk, ClaudeError):
+            self._advance(lifecycle.ReadFailed(chunk))
             return ()
         if not chunk:
             # End of body. An unfinished fold is reported by final_message as truncated,
             # with the partial message; the connection goes back to the pool.
-            self._eof = True
-            self._done = True
-            self.close()
+            self._advance(lifecycle.Eof())
             return ()
         self._parser, raw_events = sse.feed(self._parser, chunk)
         # The whole read at once: one decode, one fold and one clock reading per read, not per
@@ -193,13 +272,11 @@ class _StreamCore:
             folded = accumulate.fold_all(self._fold, events)
             if is_successful(folded):
                 self._fold = folded.unwrap()
-                now = self._clock.monotonic()
-                for event in events:
-                    if not isinstance(event, PingEvent):  # pings are no progress
-                        self._last_progress = now
-                        break
-                if self._idle_expired(now):
-                    self.finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
+                content = self._content(events)
+                # Under a standing Read, Events that leave ``content`` as it was change nothing
+                # (the machine's documented contract): no need to tell it.
+                if self._standing is None or content is not self._life.content:
+                    self._advance(lifecycle.Events(progress=_progress(events), content=content))
                 return events
         return self._pull_one_by_one(raw_events)
 
@@ -210,45 +287,30 @@ class _StreamCore:
         for raw in raw_events:
             decoded = decode_event(raw)
             if isinstance(decoded, Failure):
-                self.finish_with(decoded.failure())
+                self._content(events)
+                self._advance(lifecycle.Broke(decoded.failure()))
                 return tuple(events)
             event = decoded.unwrap()
             folded = accumulate.fold(self._fold, event)
             events.append(event)
             if isinstance(folded, Failure):
-                self.finish_with(folded.failure(), partial_known=True)
+                self._content(events)
+                self._record(folded.failure(), partial_known=True)
+                self._advance(lifecycle.Broke(folded.failure()))
                 return tuple(events)
             self._fold = folded.unwrap()
-            if not isinstance(event, PingEvent):
-                self._last_progress = self._clock.monotonic()
-        if self._idle_expired(self._clock.monotonic()):
-            self.finish_with(Timeout(phase="idle", seconds=self._timeouts.idle))
+        self._advance(lifecycle.Events(progress=_progress(events), content=self._content(events)))
         return tuple(events)
-
-    def _idle_expired(self, now: float) -> bool:
-        idle = self._timeouts.idle
-        return idle is not None and now - self._last_progress >= idle
-
-    def _arm_read_timeout(self, response: urllib3.BaseHTTPResponse) -> None:
-        """Let one read wait no longer than the read timeout or what is left of the idle one."""
-        idle = self._timeouts.idle
-        if idle is None:
-            return
-        left = idle - (self._clock.monotonic() - self._last_progress)
-        sock = _socket_of(response)
-        if sock is not None:
-            sock.settimeout(max(0.001, min(self._timeouts.read, left)))
 
     def stop(self) -> None:
         """End the stream here (the caller is done with it) and release the connection."""
-        self._done = True
+        self._advance(lifecycle.Stop())
         self.close()
 
-    def finish_with(self, error: ClaudeError, *, partial_known: bool = False) -> None:
-        self._record(error, partial_known=partial_known)
-        self._done = True
-        if self._response is not None:
-            self.close()
+    def finish_with(self, error: ClaudeError) -> None:
+        """End the stream with ``error`` before it opened (the request could not be built, or
+        the plan refused it)."""
+        self._advance(lifecycle.OpenFailed(error))
 
     def _record(self, error: ClaudeError, *, partial_known: bool = False) -> None:
         """Keep the first error that ended the stream, with the partial message and request id."""
@@ -275,51 +337,47 @@ class _StreamCore:
         return final
 
 
-def _next_try(
-    core: _StreamCore, state: retry.RetryState, policy: RetryPolicy, clock: Clock
-) -> RetryAfter | None:
-    """Whether to open the stream again: only if it failed before any content and the retry
-    policy says so (once content has arrived the caller gets the error with the partial)."""
-    error = core.failed_before_content()
-    if error is None:
-        return None
-    decision = retry.decide(
-        state, error, policy=policy, now=clock.monotonic(), wall_now=clock.wall(), u=clock.sample()
-    )
-    return decision if isinstance(decision, RetryAfter) else None
-
-
-def _socket_of(response: urllib3.BaseHTTPResponse) -> socket.socket | None:
-    connection = getattr(response, "connection", None)
-    sock = getattr(connection, "sock", None)
-    return sock if isinstance(sock, socket.socket) else None
+def _progress(events: tuple[StreamEvent, ...] | list[StreamEvent]) -> bool:
+    """Whether a batch holds an event other than ``ping`` (pings are no progress)."""
+    return any(not isinstance(event, PingEvent) for event in events)
 
 
 class _StreamInfo:
-    """What both stream flavours share: the request, the retry policy, the core of the current
-    attempt, the events read ahead, and everything exposed besides iteration."""
+    """What both stream flavours share: the core of the current attempt, the events read ahead,
+    and everything exposed besides iteration.
+
+    ``start`` is how the stream opens: by default one attempt; ``stream_with_retries`` passes the
+    call plan's driver, which opens as many attempts as the plan decides and leaves the last one.
+    """
 
     def __init__(
         self,
-        client: Client,
+        session: Session,
         request: Result[HttpRequest, ClaudeError],
         *,
-        retry: RetryPolicy | None = None,
+        timeout: float | None = None,
+        until_content: bool = False,
     ) -> None:
-        self._client = client
+        self._session = session
         self._built = request
-        self._retry = retry
-        self._core = self._new_core()
+        self._timeout = timeout
+        self._until_content = until_content
+        self._core = self.new_core()
         self._opened = False
         self._pending: deque[StreamEvent] = deque()
 
-    def _new_core(self) -> _StreamCore:
+    def new_core(self) -> _StreamCore:
+        """A fresh core for one attempt of this stream."""
         return _StreamCore(
-            self._client._pool,
+            self._session,
             self._built.value_or(HttpRequest(method="POST", url="", headers={})),
-            self._client.settings.timeouts,
-            self._client.clock,
+            self._timeout,
         )
+
+    def adopt(self, core: _StreamCore, events: tuple[StreamEvent, ...]) -> None:
+        """Make ``core`` (an attempt the plan settled on) this stream's, with its events so far."""
+        self._core = core
+        self._pending = deque(events)
 
     @property
     def request_id(self) -> str | None:
@@ -342,8 +400,20 @@ class _StreamInfo:
         return self._core.partial()
 
 
+def _raise_if_failed(core: _StreamCore) -> None:
+    """End an exception-style iteration: raise the stream's failure (not a cancel the caller
+    asked for)."""
+    if core.cancelled:
+        return
+    final = core.final_message()
+    if isinstance(final, Failure):
+        final.failure().raise_()
+
+
 class MessageStream(_StreamInfo):
     """A streaming reply read on the caller's thread: iterate for events as they arrive."""
+
+    _starter: Callable[[MessageStream], None] | None = None
 
     def __enter__(self) -> Self:
         self._open()
@@ -364,17 +434,12 @@ class MessageStream(_StreamInfo):
         if isinstance(self._built, Failure):
             self._core.finish_with(self._built.failure())
             return
-        policy = self._retry
-        self._pending.extend(self._core.begin(until_content=policy is not None))
-        if policy is None:
+        if self._starter is not None:
+            self._starter(self)
             return
-        clock = self._client.clock
-        state = retry.start(now=clock.monotonic())
-        while (step := _next_try(self._core, state, policy, clock)) is not None:
-            state = step.state
-            clock.sleep(step.delay)
-            self._core = self._new_core()
-            self._pending = deque(self._core.begin(until_content=True))
+        self._core.open()
+        if self._until_content:
+            self._pending.extend(self._core.read_until_content())
 
     def __iter__(self) -> Iterator[StreamEvent]:
         self._open()
@@ -383,12 +448,19 @@ class MessageStream(_StreamInfo):
         while not self._core.done:
             yield from self._core.pull()
 
+    def with_outcome(self) -> Iterator[StreamEvent | StreamEnded]:
+        """Every event, then one ``StreamEnded`` saying how the stream ended."""
+        yield from self
+        yield StreamEnded(self._core.final_message())
+
     def text_stream(self) -> Iterator[str]:
-        """Only the text deltas, as they arrive."""
+        """Only the text deltas, as they arrive; raises ``ClaudeException`` (with the partial
+        reply in ``exc.error.partial``) if the stream fails."""
         for event in self:
             text = accumulate.text_of(event)
             if text:
                 yield text
+        _raise_if_failed(self._core)
 
     def final_message(self) -> Result[Message, ClaudeError]:
         """Read whatever is left, then the folded message or the failure with the partial one."""
@@ -414,6 +486,8 @@ class AsyncMessageStream(_StreamInfo):
     the garbage collector to finalize on either asyncio or trio.
     """
 
+    _astarter: Callable[[AsyncMessageStream], object] | None = None
+
     async def __aenter__(self) -> Self:
         await self._open()
         return self
@@ -433,31 +507,34 @@ class AsyncMessageStream(_StreamInfo):
         if isinstance(self._built, Failure):
             self._core.finish_with(self._built.failure())
             return
-        policy = self._retry
-        self._pending.extend(
-            await self._in_thread(
-                functools.partial(self._core.begin, until_content=policy is not None)
-            )
-        )
-        if policy is None:
+        if self._astarter is not None:
+            await self._astarter(self)  # type: ignore[misc]
             return
-        clock = self._client.clock
-        state = retry.start(now=clock.monotonic())
-        while (step := _next_try(self._core, state, policy, clock)) is not None:
-            state = step.state
-            await clock.asleep(step.delay)
-            self._core = self._new_core()
-            self._pending = deque(
-                await self._in_thread(functools.partial(self._core.begin, until_content=True))
-            )
+        await self.open_attempt(self._core, until_content=self._until_content)
 
-    async def _in_thread(self, call: Callable[[], _R]) -> _R:
+    async def open_attempt(
+        self, core: _StreamCore, *, until_content: bool
+    ) -> tuple[StreamEvent, ...]:
+        """Open ``core`` through the session (slot on the loop, then the thread hop)."""
+        deadline = core.deadlines()
         try:
-            return await anyio.to_thread.run_sync(
-                call, abandon_on_cancel=True, limiter=self._client.limiter()
-            )
+            opened = await self._session.aopen_stream(core._request, deadline=deadline)
         except BaseException:
-            self._core.cancel()
+            core.cancel()
+            raise
+        core.opened(opened)
+        events: tuple[StreamEvent, ...] = ()
+        if until_content:
+            events = await self.in_thread(core, core.read_until_content)
+        self._pending.extend(events)
+        return events
+
+    async def in_thread(self, core: _StreamCore, call: Callable[[], _R]) -> _R:
+        """Run one step of ``core`` in a worker; a cancelled step cancels the core."""
+        try:
+            return await self._session.hop(call)
+        except BaseException:
+            core.cancel()
             raise
 
     def __aiter__(self) -> Self:
@@ -468,11 +545,15 @@ class AsyncMessageStream(_StreamInfo):
         while not self._pending:
             if self._core.done:
                 raise StopAsyncIteration
-            self._pending.extend(await self._in_thread(self._core.pull))
+            self._pending.extend(await self.in_thread(self._core, self._core.pull))
         return self._pending.popleft()
 
+    def with_outcome(self) -> AsyncIterator[StreamEvent | StreamEnded]:
+        """Every event, then one ``StreamEnded`` saying how the stream ended."""
+        return _AsyncOutcome(self)
+
     def text_stream(self) -> AsyncIterator[str]:
-        """Only the text deltas, as they arrive."""
+        """Only the text deltas, as they arrive; raises ``ClaudeException`` if the stream fails."""
         return _AsyncText(self)
 
     async def final_message(self) -> Result[Message, ClaudeError]:
@@ -480,7 +561,7 @@ class AsyncMessageStream(_StreamInfo):
         await self._open()
         self._pending.clear()
         while not self._core.done:
-            await self._in_thread(self._core.pull)
+            await self.in_thread(self._core, self._core.pull)
         return self._core.final_message()
 
     async def aclose(self) -> None:
@@ -493,7 +574,7 @@ class AsyncMessageStream(_StreamInfo):
 
 
 class _AsyncText:
-    """``text_stream()`` of an async stream: the text deltas only."""
+    """``text_stream()`` of an async stream: the text deltas only, then raise on failure."""
 
     def __init__(self, events: AsyncMessageStream) -> None:
         self._events = events
@@ -506,4 +587,127 @@ class _AsyncText:
             text = accumulate.text_of(event)
             if text:
                 return text
+        _raise_if_failed(self._events._core)
         raise StopAsyncIteration
+
+
+class _AsyncOutcome:
+    """``with_outcome()`` of an async stream."""
+
+    def __init__(self, events: AsyncMessageStream) -> None:
+        self._events = events
+        self._ended = False
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> StreamEvent | StreamEnded:
+        if self._ended:
+            raise StopAsyncIteration
+        try:
+            return await anext(self._events)
+        except StopAsyncIteration:
+            self._ended = True
+            return StreamEnded(self._events._core.final_message())
+
+
+# --- streams under the call plan (stream_with_retries) ------------------------------------
+
+_Attempt = tuple[_StreamCore, tuple[StreamEvent, ...]]
+
+
+def _outcome(core: _StreamCore, events: tuple[StreamEvent, ...]) -> Result[_Attempt, ClaudeError]:
+    """An attempt as the plan sees it: failed if it ended in an error before its first content,
+    answered otherwise (a stream counts as answered once content arrives)."""
+    error = core.error()
+    if core.done and error is not None:
+        return Failure(error)
+    return Success((core, events))
+
+
+def planned_stream(
+    stream: MessageStream, policies: Policies, observe: Observer | None
+) -> MessageStream:
+    """``stream`` opened through the call plan: each attempt read until its first content."""
+
+    def start(target: MessageStream) -> None:
+        last: list[_Attempt] = []
+        reporters: list[Reporter] = []
+
+        def send(request: HttpRequest) -> Result[_Attempt, ClaudeError]:
+            core = _StreamCore(target._session, request, target._timeout)
+            core.open()
+            events = core.read_until_content()
+            last[:] = [(core, events)]
+            return _outcome(core, events)
+
+        planned: Result[Steps[_Attempt], ClaudeError] = plan_for(
+            target._session, target._built.unwrap(), policies, defer=reporters.append
+        )
+        if isinstance(planned, Failure):
+            target._core.finish_with(planned.failure())
+            return
+        ran = run_plan(
+            planned.unwrap(), sleep=target._session.clock.sleep, send=send, observe=observe
+        )
+        _settle(target, ran, last, reporters)
+
+    stream._starter = start
+    return stream
+
+
+def planned_astream(
+    stream: AsyncMessageStream, policies: Policies, observe: Observer | None
+) -> AsyncMessageStream:
+    """The async twin of ``planned_stream``."""
+
+    async def start(target: AsyncMessageStream) -> None:
+        last: list[_Attempt] = []
+        reporters: list[Reporter] = []
+
+        async def send(request: HttpRequest) -> Result[_Attempt, ClaudeError]:
+            core = _StreamCore(target._session, request, target._timeout)
+            target._core = core  # so a cancel from another task reaches the attempt in flight
+            events = await target.open_attempt(core, until_content=True)
+            target._pending.clear()
+            last[:] = [(core, events)]
+            return _outcome(core, events)
+
+        planned: Result[Steps[_Attempt], ClaudeError] = plan_for(
+            target._session, target._built.unwrap(), policies, defer=reporters.append
+        )
+        if isinstance(planned, Failure):
+            target._core.finish_with(planned.failure())
+            return
+        ran = await arun_plan(
+            planned.unwrap(), sleep=target._session.clock.asleep, send=send, observe=observe
+        )
+        _settle(target, ran, last, reporters)
+
+    stream._astarter = start
+    return stream
+
+
+def _settle(
+    target: _StreamInfo,
+    ran: Result[_Attempt, ClaudeError],
+    last: list[_Attempt],
+    reporters: list[Reporter],
+) -> None:
+    """Make the attempt the plan ended on the stream's; a plan that refused before any attempt
+    (breaker open, throttled, no endpoint) ends the stream with that refusal. The breaker hears
+    of an answered attempt when its stream ends."""
+    if isinstance(ran, Success):
+        core, events = ran.unwrap()
+        target.adopt(core, events)
+        if reporters:
+            core.on_end = reporters[-1]
+            if core.done:
+                core._report_end()
+        return
+    if last:
+        core, events = last[0]
+        target.adopt(core, events)
+        if core.error() is not None:
+            return
+    target._core.finish_with(ran.failure())

@@ -26,6 +26,8 @@ class Fault:
             ``body`` the normal reply is served under that status. ``headers`` are added to (and
             override) whatever response is sent.
         delay: wait this many seconds before the response headers (ends early on ``close()``).
+        hold: wait until this event is set before answering (ends early on ``close()``), so a
+            test decides exactly when an in-flight call completes.
         close: read the request, then close the socket without answering.
 
     Streaming faults (apply when the request asked for ``"stream": true``, or to ``transcript``):
@@ -37,6 +39,12 @@ class Fault:
         transcript: serve these bytes verbatim as the SSE body (status 200 unless ``status`` says
             otherwise); the event-counting faults above count its blank-line-separated events.
         chunk_size: write the body in pieces of this many bytes, flushing each.
+        dribble: write the body (plain or SSE) one byte at a time, this many seconds apart, so
+            every socket read succeeds but the whole body takes for ever.
+        slow_head: write the status line and headers one byte at a time, this many seconds apart
+            (a server that never quite answers).
+        gzip: send a plain body gzip-compressed, with ``content-encoding: gzip`` (a large
+            ``body`` of zeros makes a gzip bomb: kilobytes on the wire, megabytes decoded).
         text_events: make the text block arrive in exactly this many ``text_delta`` events
             (also shapes a non-streaming reply; ``max_tokens`` and stop sequences are ignored).
         tool_json_parts: reply with a ``tool_use`` block whose input arrives in exactly this many
@@ -50,6 +58,7 @@ class Fault:
     headers: Mapping[str, str] | None = None
     body: bytes | str | Mapping[str, object] | None = None
     delay: float = 0.0
+    hold: threading.Event | None = None
     close: bool = False
     error_after: int | None = None
     error_type: str = "overloaded_error"
@@ -59,6 +68,9 @@ class Fault:
     ping_every: float | None = None
     transcript: bytes | None = None
     chunk_size: int | None = None
+    dribble: float | None = None
+    slow_head: float | None = None
+    gzip: bool = False
     text_events: int | None = None
     tool_json_parts: int | None = None
 
@@ -67,6 +79,10 @@ class Fault:
             raise ValueError(f"Fault.status must be an HTTP status in 100..599, got {self.status}")
         if self.delay < 0 or self.stall_for < 0:
             raise ValueError("Fault.delay and Fault.stall_for must be >= 0 seconds")
+        for name in ("dribble", "slow_head"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"Fault.{name} must be >= 0 seconds")
         if self.ping_every is not None and self.ping_every <= 0:
             raise ValueError("Fault.ping_every must be > 0 seconds")
         for name in ("error_after", "cut_after", "stall_after"):

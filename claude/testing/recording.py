@@ -34,12 +34,19 @@ class RequestLog:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._grew = threading.Condition(self._lock)
         self._requests: list[RecordedRequest] = []
 
     def append(self, request: RecordedRequest) -> None:
         """Record one request."""
-        with self._lock:
+        with self._grew:
             self._requests.append(request)
+            self._grew.notify_all()
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        """Block until at least ``count`` requests are recorded (or ``timeout`` passes)."""
+        with self._grew:
+            return self._grew.wait_for(lambda: len(self._requests) >= count, timeout)
 
     def snapshot(self) -> list[RecordedRequest]:
         """A copy of the log, safe to keep while the server goes on recording."""

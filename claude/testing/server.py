@@ -14,6 +14,7 @@ else that goes wrong in a handler is kept in `LocalServer.errors` rather than pr
 from __future__ import annotations
 
 import contextlib
+import gzip
 import selectors
 import socket
 import socketserver
@@ -73,6 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server: _HttpServer
+    _slow_head: float | None = None  # the current request's `slow_head` fault
 
     # -- http.server hooks ---------------------------------------------------------------------
 
@@ -92,6 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer an unparsable request (bad request line, huge headers) in the API's error JSON."""
         self.close_connection = True
+        self._slow_head = None
         request_id = ids.request_id()
         body = error_body(code, request_id=request_id, message=message)
         self._write_head(
@@ -121,6 +124,11 @@ class _Handler(BaseHTTPRequestHandler):
         )
         state.log.append(request)
         fault = state.faults.pop()
+        if fault is not None and fault.hold is not None:
+            while not fault.hold.wait(0.05):
+                if state.stopping.is_set():
+                    self.close_connection = True
+                    return
         if fault is not None and fault.delay > 0 and state.stopping.wait(fault.delay):
             self.close_connection = True
             return
@@ -217,20 +225,28 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, response: routes.Response, *, request_id: str, fault: Fault | None) -> None:
         """Write `response`: one write for a plain body, `streaming.play` for SSE events."""
+        self._slow_head = fault.slow_head if fault is not None else None
         headers = dict(response.headers)
         headers["request-id"] = request_id
         headers.update(rate_limit_headers())
+        head_only = self.command == "HEAD" or response.status in (204, 304) or response.status < 200
+        body = b"" if response.events is not None else response.body
+        if fault is not None and fault.gzip and response.events is None and not head_only:
+            body = gzip.compress(body, compresslevel=6)
+            headers["content-encoding"] = "gzip"
         if fault is not None and fault.headers is not None:
             headers.update((name.lower(), value) for name, value in fault.headers.items())
-        head_only = self.command == "HEAD" or response.status in (204, 304) or response.status < 200
 
         if response.events is None or head_only:
-            body = b"" if response.events is not None else response.body
             declared = headers.setdefault("content-length", str(len(body)))
             if declared != str(len(body)):
                 self.close_connection = True  # a fault lied about the length: do not reuse
             if self.close_connection:
                 headers["connection"] = "close"
+            if fault is not None and fault.dribble is not None and not head_only:
+                self._write_head(response.status, list(headers.items()), b"")
+                self._dribble(body, fault.dribble)
+                return
             self._write_head(response.status, list(headers.items()), b"" if head_only else body)
             return
 
@@ -245,8 +261,11 @@ class _Handler(BaseHTTPRequestHandler):
         writer = streaming.BodyWriter(
             self.wfile.write,
             chunked=chunked,
-            chunk_size=fault.chunk_size if fault is not None else None,
+            chunk_size=1
+            if fault is not None and fault.dribble is not None
+            else (fault.chunk_size if fault is not None else None),
             stopping=self.server.state.stopping,
+            pause=fault.dribble if fault is not None else None,
         )
         try:
             streaming.play(
@@ -259,12 +278,27 @@ class _Handler(BaseHTTPRequestHandler):
         except streaming.AbortError:
             self.close_connection = True
 
+    def _dribble(self, body: bytes, pause: float) -> None:
+        """Write ``body`` one byte at a time, ``pause`` seconds apart (ends on ``close()``)."""
+        stopping = self.server.state.stopping
+        for i in range(len(body)):
+            self.wfile.write(body[i : i + 1])
+            if stopping.wait(pause):
+                self.close_connection = True
+                return
+
     def _write_head(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         """Status line, headers and (small) body in a single write."""
         reason = _REASONS.get(status) or self.responses.get(status, ("",))[0]
         lines = [f"HTTP/1.1 {status} {reason}"]
         lines.extend(f"{name}: {value}" for name, value in headers)
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        pause = self._slow_head
+        if pause is not None:
+            self._dribble(head, pause)
+            if self.close_connection:
+                return
+            head = b""
         self.wfile.write(head + body)
 
 
@@ -288,6 +322,7 @@ class _HttpServer(socketserver.TCPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.state = state
         self.connections_opened = 0
+        self.peak_connections = 0
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._changed = threading.Condition()
         self._wake_r, self._wake_w = socket.socketpair()
@@ -326,6 +361,7 @@ class _HttpServer(socketserver.TCPServer):
                 daemon=True,
             )
             self._connections[request] = thread
+            self.peak_connections = max(self.peak_connections, len(self._connections))
         thread.start()
 
     def _serve_connection(self, request: socket.socket, client_address: object) -> None:
@@ -486,6 +522,17 @@ class LocalServer:
     def connections_opened(self) -> int:
         """TCP connections accepted so far (one, when keep-alive reused a single connection)."""
         return 0 if self._http is None else self._http.connections_opened
+
+    @property
+    def peak_connections(self) -> int:
+        """The most client connections that were open at once (the server may learn of a close
+        a little late, so this can only overcount)."""
+        return 0 if self._http is None else self._http.peak_connections
+
+    def wait_for_requests(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until ``count`` requests have been received (or ``timeout`` passes); True if
+        they were. Tests call this instead of sleeping until a request is in flight."""
+        return self._state.log.wait_for(count, timeout)
 
     @property
     def open_connections(self) -> int:

@@ -27,7 +27,8 @@ class AbortError(Exception):
 
 
 class BodyWriter:
-    """Writes a body in pieces, framed for `Transfer-Encoding: chunked` or raw (HTTP/1.0)."""
+    """Writes a body in pieces, framed for `Transfer-Encoding: chunked` or raw (HTTP/1.0),
+    optionally `pause` seconds apart (the `dribble` fault)."""
 
     def __init__(
         self,
@@ -36,11 +37,13 @@ class BodyWriter:
         chunked: bool,
         chunk_size: int | None,
         stopping: threading.Event,
+        pause: float | None = None,
     ) -> None:
         self._write = write
         self._chunked = chunked
         self._piece = chunk_size or _PIECE
         self._stopping = stopping
+        self._pause = pause
 
     def write(self, data: bytes) -> None:
         """Send `data`, one piece (and one chunk, when chunked) at a time."""
@@ -53,6 +56,8 @@ class BodyWriter:
                 self._write(b"".join((b"%X\r\n" % len(piece), piece, b"\r\n")))
             else:
                 self._write(piece.tobytes())
+            if self._pause is not None and self._stopping.wait(self._pause):
+                raise AbortError
 
     def end(self) -> None:
         """Finish the body cleanly, so the connection can carry the next request."""

@@ -40,7 +40,7 @@ ERROR_TYPES = (
     "some_future_error",
     "",
 )
-PHASES = ("connect", "read", "idle", "total")
+PHASES = ("connect", "pool", "read", "idle", "total")
 
 statuses = st.sampled_from(STATUSES) | st.integers(100, 599)
 seconds = st.floats(0.0, 1e5, allow_nan=False)
@@ -75,7 +75,11 @@ def api_errors(
 
 transport_errors: st.SearchStrategy[ClaudeError] = st.one_of(
     st.builds(MalformedResponse, status=statuses, problem=st.just("not JSON")),
-    st.builds(NetworkError, problem=st.just("connection reset")),
+    st.builds(
+        NetworkError,
+        problem=st.just("connection reset"),
+        phase=st.sampled_from(("connect", "read")),
+    ),
     st.builds(Timeout, phase=st.sampled_from(PHASES)),
     st.builds(StreamTruncated),
     st.builds(MalformedStream, problem=st.just("bad JSON")),

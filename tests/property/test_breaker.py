@@ -350,3 +350,59 @@ def test_a_bad_policy_names_its_field(field: str, value: float) -> None:
 def test_the_docstring_examples_hold() -> None:
     """Every example in the module's docstrings runs as written."""
     assert doctest.testmod(breaker_module).failed == 0
+
+
+@given(
+    policies,
+    st.lists(
+        st.tuples(
+            st.sampled_from(["admit", "success", "failure", "release", "wait"]),
+            st.floats(0.0, 40.0),
+        ),
+        max_size=40,
+    ),
+)
+def test_tickets_keep_the_probe_limit_under_stale_reports(
+    policy: BreakerPolicy, script: list[tuple[str, float]]
+) -> None:
+    """With tickets, reports from any earlier generation never free a probe slot nor close the
+    breaker: half-open never has more probes in flight than ``half_open_probes``, and a close
+    happens only after a report of the current generation."""
+    state = BreakerState()
+    now = 0.0
+    in_flight: list[int] = []  # tickets of admitted, unreported calls
+    for step, value in script:
+        if step == "wait":
+            now += value
+            continue
+        if step == "admit":
+            admitted = admit(state, policy, now=now)
+            if is_successful(admitted):
+                state = admitted.unwrap()
+                in_flight.append(breaker_module.ticket(state))
+            continue
+        if not in_flight:
+            continue
+        ticket = in_flight.pop(0)  # the oldest call answers first: the stale case
+        before = tick(state, policy, now=now)
+        report = {"success": record_success, "failure": record_failure, "release": release}[step]
+        state = report(state, policy, now=now, ticket=ticket)
+        if ticket != before.generation:
+            assert state == before  # stale news changes nothing
+        live = sum(1 for t in in_flight if t == state.generation)
+        if state.phase is Phase.HALF_OPEN:
+            assert state.probes <= policy.half_open_probes
+            assert state.probes <= live
+
+
+def test_a_stale_success_does_not_close_a_half_open_breaker() -> None:
+    """The measured defect: a call admitted before the trip answers while a probe is in flight."""
+    policy = BreakerPolicy(failure_threshold=1, open_for=5.0)
+    state = admit(BreakerState(), policy, now=0.0).unwrap()
+    stale = breaker_module.ticket(state)
+    state = record_failure(admit(state, policy, now=0.0).unwrap(), policy, now=0.0)
+    state = admit(state, policy, now=5.0).unwrap()  # the probe
+    assert state.phase is Phase.HALF_OPEN and state.probes == 1
+    after = record_success(state, policy, now=6.0, ticket=stale)
+    assert after == state
+    assert isinstance(admit(after, policy, now=6.0), Failure)

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from returns.result import Success
 
-from claude.pure.control import Command, StreamPhase, buffer_push, transition
+from claude.pure.control import Command, StreamPhase, buffer_push, overflow, transition
 
 
 def test_every_phase_and_command_gives_a_phase_or_a_clear_refusal() -> None:
@@ -54,3 +54,10 @@ def test_the_buffer_keeps_the_newest_and_counts_the_rest(items: list[int], limit
         assert len(buffer) <= limit
     assert list(buffer) == items[len(items) - len(buffer) :]
     assert len(buffer) + dropped == len(items)
+
+
+@given(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=10))
+def test_overflow_is_the_rule_buffer_push_applies(size: int, limit: int) -> None:
+    """``overflow`` (what the shell runs) drops exactly what ``buffer_push`` drops."""
+    _, dropped = buffer_push(tuple(range(size)), -1, limit=limit)
+    assert overflow(size, limit=limit) == dropped

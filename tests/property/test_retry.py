@@ -449,3 +449,46 @@ def test_blame_names_the_layer_that_said_no(
 def test_the_record_docstring_examples_hold() -> None:
     """Every example in claude.pure.record's docstrings runs as written."""
     assert doctest.testmod(record_module).failed == 0
+
+
+@given(errors)
+def test_sent_is_false_only_for_connect_failures(error: ClaudeError) -> None:
+    """``sent`` is False for connect/pool failures and non-transport errors, True for the rest of
+    network errors, timeouts and cut streams."""
+    expected = (
+        isinstance(error, NetworkError | Timeout) and error.phase not in ("connect", "pool")
+    ) or isinstance(error, StreamTruncated)
+    assert retry_module.sent(error) is expected
+
+
+@given(errors, st.booleans())
+def test_retry_after_sent_false_never_retries_a_sent_request(
+    error: ClaudeError, retry_after_sent: bool
+) -> None:
+    """With ``retry_after_sent=False`` a failure after sending gives up with REQUEST_SENT; with
+    True the decision is what it was without the flag."""
+    policy = RetryPolicy(retry_after_sent=retry_after_sent)
+    decision = retry_module.decide(
+        retry_module.start(now=0.0), error, policy=policy, now=0.0, wall_now=0.0, u=0.0
+    )
+    plain = retry_module.decide(
+        retry_module.start(now=0.0), error, policy=RetryPolicy(), now=0.0, wall_now=0.0, u=0.0
+    )
+    if not retry_after_sent and retry_module.classify(error) and retry_module.sent(error):
+        assert isinstance(decision, GiveUp) and decision.reason is GiveUpReason.REQUEST_SENT
+    elif retry_after_sent:
+        assert decision == plain
+
+
+def test_a_refused_connection_is_retried_even_when_sent_requests_are_not() -> None:
+    """A connect failure never reached the server, so it is retried under either setting."""
+    policy = RetryPolicy(retry_after_sent=False)
+    decision = retry_module.decide(
+        retry_module.start(now=0.0),
+        NetworkError(problem="refused", phase="connect"),
+        policy=policy,
+        now=0.0,
+        wall_now=0.0,
+        u=0.0,
+    )
+    assert isinstance(decision, RetryAfter)

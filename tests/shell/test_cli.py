@@ -125,3 +125,24 @@ def test_an_unreachable_server_is_one_line() -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("error: network error")
     assert "Traceback" not in done.stderr
+
+
+def test_a_stream_that_fails_mid_way_is_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--stream`` prints the text that came, then the failure as one line, exit status 1."""
+    from claude.__main__ import _stream
+    from claude.shell import Client
+    from claude.testing import Fault, LocalServer
+
+    request = {
+        "model": "claude-haiku-4-5",
+        "max_tokens": 64,
+        "messages": [{"role": "user", "content": "a b c d e f g h"}],
+    }
+    with LocalServer() as server, Client(api_key=server.api_key, base_url=server.base_url) as c:
+        server.inject(Fault(error_after=4))
+        status = _stream(c, request, as_json=False)
+    _out, err = capsys.readouterr()
+    assert status == 1
+    assert "overloaded" in err and "internal error" not in err
