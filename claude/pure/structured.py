@@ -183,6 +183,8 @@ def decode_text(text: str | bytes, type_: type[_T]) -> Result[_T, OutputMismatch
         return Failure(OutputMismatch(path=match["path"], problem=match["problem"]))
     except msgspec.DecodeError as exc:
         return Failure(OutputMismatch(path="$", problem=f"not JSON: {exc}"))
+    except RecursionError:  # msgspec's own nesting limit, on hostile or runaway text
+        return Failure(OutputMismatch(path="$", problem="the JSON is nested too deeply to decode"))
     except (TypeError, ValueError) as exc:  # msgspec cannot decode into this type at all
         return Failure(OutputMismatch(path="$", problem=f"cannot decode into {type_!r}: {exc}"))
 

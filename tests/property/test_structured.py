@@ -259,3 +259,10 @@ def test_our_request_body_has_the_sdks_shape_for_parse(sdk_body: dict[str, Any])
     for key in ("type", "required", "additionalProperties"):
         assert ours_format["schema"][key] == theirs_format["schema"][key]
     assert set(ours_format["schema"]["properties"]) == set(theirs_format["schema"]["properties"])
+
+
+def test_json_nested_past_msgspecs_limit_is_a_mismatch_not_a_crash() -> None:
+    """Text nested deeper than the decoder can go is an ``OutputMismatch`` at ``$``."""
+    got = decode_text("[" * 100_000 + "]" * 100_000, list[object])
+    assert not is_successful(got)
+    assert got.failure().path == "$"
