@@ -624,12 +624,13 @@ def bash(*, version: str = "20250124", cache: Ttl | None = None) -> Block:
 def text_editor(
     *, version: str = "20250728", max_characters: int | None = None, cache: Ttl | None = None
 ) -> Block:
-    """The text editor tool; its name depends on the version (``str_replace_editor`` for 20250124).
+    """The text editor tool; its name depends on the version (``str_replace_editor`` up to 20250124).
 
     >>> text_editor()["name"], text_editor(version="20250124")["name"]
     ('str_replace_based_edit_tool', 'str_replace_editor')
     """
-    name = "str_replace_editor" if version == "20250124" else "str_replace_based_edit_tool"
+    old = version in ("20241022", "20250124")
+    name = "str_replace_editor" if old else "str_replace_based_edit_tool"
     return _server_tool("text_editor", name, version, cache, max_characters=max_characters)
 
 

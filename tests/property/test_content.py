@@ -525,3 +525,13 @@ def test_cached_gif_in_a_tool_result_counts_as_a_breakpoint() -> None:
         "content": [{"type": "tool_result", "tool_use_id": "t", "content": [inner]}],
     }
     assert caching.breakpoints(request_of(turn)) == [("messages[0].content[0].content[0]", "5m")]
+
+
+def test_older_beta_tool_versions_carry_their_own_names() -> None:
+    """The 2024-10-22 beta tools keep the SDK's names: ``str_replace_editor``, ``bash``, ``computer``."""
+    same_as_sdk(content.text_editor(version="20241022"), sdk_beta.BetaToolTextEditor20241022Param)
+    same_as_sdk(content.bash(version="20241022"), sdk_beta.BetaToolBash20241022Param)
+    same_as_sdk(
+        content.computer(display_width_px=800, display_height_px=600, version="20241022"),
+        sdk_beta.BetaToolComputerUse20241022Param,
+    )
