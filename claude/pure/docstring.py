@@ -92,7 +92,8 @@ def parse_docstring(doc: str | None) -> Docstring:
     ...     ''').params
     {'a': 'The numbers.', 'b': 'The numbers.'}
     """
-    if not doc:
+    given: object = doc
+    if not given or not isinstance(given, str):  # a __doc__ may be anything on odd callables
         return Docstring()
     lines = inspect.cleandoc(doc).splitlines()
     description: list[str] = []
