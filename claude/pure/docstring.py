@@ -95,7 +95,7 @@ def parse_docstring(doc: str | None) -> Docstring:
     given: object = doc
     if not given or not isinstance(given, str):  # a __doc__ may be anything on odd callables
         return Docstring()
-    lines = inspect.cleandoc(doc).splitlines()
+    lines = inspect.cleandoc(given).splitlines()
     description: list[str] = []
     params: dict[str, str] = {}
     i = 0
