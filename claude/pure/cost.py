@@ -217,6 +217,9 @@ def resolve(model: str, *, table: PriceTable = PRICES) -> str | None:
     >>> resolve("gpt-4") is None
     True
     """
+    given: object = model
+    if not isinstance(given, str):  # an unhashable value would raise in the lookups below
+        return None
     if model in table.models:
         return model
     target = table.aliases.get(model)
