@@ -332,19 +332,23 @@ _ATTRIBUTES: Final = (
 )
 
 
-def _fields(value: object) -> object:
-    """``value`` as a dict when it is a Struct or has the wire attributes; else unchanged."""
+def _fields(value: object, depth: int = 0) -> object:
+    """``value`` as a dict when it is a Struct or has the wire attributes; else unchanged.
+
+    Only the usage object and its direct children are read this way (the wire nests no deeper),
+    so an object that answers every attribute cannot recurse without end.
+    """
     if isinstance(value, msgspec.Struct):
         try:
             return msgspec.to_builtins(value)
         except (TypeError, ValueError, OverflowError):
             return value
-    if value is None or isinstance(value, Mapping | str | bytes | int | float):
+    if depth > 1 or value is None or isinstance(value, Mapping | str | bytes | int | float):
         return value
     found = {name: getattr(value, name, None) for name in _ATTRIBUTES if hasattr(value, name)}
     if not found:
         return value
-    return {name: _fields(inner) for name, inner in found.items()}
+    return {name: _fields(inner, depth + 1) for name, inner in found.items()}
 
 
 def _count(value: object, path: str) -> Result[int, InvalidArgument]:
