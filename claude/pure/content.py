@@ -462,6 +462,9 @@ def follow_up(
         if isinstance(turn, Failure):
             return Failure(turn.failure())
         turn = turn.unwrap()
+    given_turn: object = turn
+    if given_turn is not None and not isinstance(given_turn, Mapping):
+        return Failure(_bad("turn", f"expected a turn dict, got {type(given_turn).__name__}"))
     passed: Result[Turn, ClaudeError] = assistant_turn(reply)
     follows = [] if turn is None else [msgspec.to_builtins(turn)]
     return passed.map(lambda back: {**data, "messages": [*data["messages"], back, *follows]})
@@ -494,6 +497,11 @@ def tool(
         hint = re.sub(r"[^a-zA-Z0-9_-]", "_", given)[:64] if isinstance(given, str) else ""
         tail = f"; try {hint!r}" if hint and _TOOL_NAME.fullmatch(hint) else ""
         return Failure(_bad(label, f"the name must be 1-64 letters, digits, '_' or '-'{tail}"))
+    described: object = description
+    if described is not None and not isinstance(described, str):
+        return Failure(
+            _bad(label, f"the description must be a str, got {type(described).__name__}")
+        )
     if description is not None and not description.strip():
         return Failure(_bad(label, "the description is empty; say what the tool does, or omit it"))
     if description is not None and len(description) > 1024:
@@ -543,6 +551,10 @@ def _schema(
     required_given: object = required
     if isinstance(required_given, str):
         return Failure(_bad(label, f"required must be a list of names, e.g. [{required_given!r}]"))
+    if not isinstance(required_given, Sequence):
+        return Failure(
+            _bad(label, f"required must be a list of names, got {type(required_given).__name__}")
+        )
     missing = [r for r in required if r not in props]
     if missing:
         known = ", ".join(props) or "none"
@@ -624,12 +636,13 @@ def bash(*, version: str = "20250124", cache: Ttl | None = None) -> Block:
 def text_editor(
     *, version: str = "20250728", max_characters: int | None = None, cache: Ttl | None = None
 ) -> Block:
-    """The text editor tool; its name depends on the version (``str_replace_editor`` for 20250124).
+    """The text editor tool; its name depends on the version (``str_replace_editor`` up to 20250124).
 
     >>> text_editor()["name"], text_editor(version="20250124")["name"]
     ('str_replace_based_edit_tool', 'str_replace_editor')
     """
-    name = "str_replace_editor" if version == "20250124" else "str_replace_based_edit_tool"
+    old = version in ("20241022", "20250124")
+    name = "str_replace_editor" if old else "str_replace_based_edit_tool"
     return _server_tool("text_editor", name, version, cache, max_characters=max_characters)
 
 

@@ -32,13 +32,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Protocol
 
 import msgspec
 from returns.result import Failure, Result, Success
 
 from claude.pure.errors import InvalidArgument
-from claude.pure.wire import Usage
 
 __all__ = [
     "PRICES",
@@ -47,6 +46,7 @@ __all__ = [
     "Price",
     "PriceTable",
     "Tokens",
+    "UsageLike",
     "of",
     "price",
     "resolve",
@@ -54,6 +54,15 @@ __all__ = [
 ]
 
 _M: Final = 1_000_000
+
+
+class UsageLike(Protocol):
+    """Any usage object with the wire attributes: ours, or the official SDK's ``Usage``."""
+
+    @property
+    def input_tokens(self) -> int: ...
+    @property
+    def output_tokens(self) -> int: ...
 
 
 class LongContext(msgspec.Struct, frozen=True, kw_only=True):
@@ -177,6 +186,7 @@ PRICES: Final = PriceTable(
         "claude-opus-4-8": _OPUS_45,
         "claude-opus-5": _OPUS_45,
         "claude-sonnet-4-6": _SONNET,
+        "claude-sonnet-5": _p(2, 2.5, 4, 0.20, 10, 1, 5),  # the page's introductory price
         "claude-fable-5": _p(10, 12.5, 20, 1, 50, 5, 25),
     },
     aliases={
@@ -207,6 +217,9 @@ def resolve(model: str, *, table: PriceTable = PRICES) -> str | None:
     >>> resolve("gpt-4") is None
     True
     """
+    given: object = model
+    if not isinstance(given, str):  # an unhashable value would raise in the lookups below
+        return None
     if model in table.models:
         return model
     target = table.aliases.get(model)
@@ -243,20 +256,18 @@ _FIELDS: Final = (
 )
 
 
-def tokens(usage: Usage | Mapping[str, object]) -> Result[Tokens, InvalidArgument]:
+def tokens(usage: UsageLike | Mapping[str, object]) -> Result[Tokens, InvalidArgument]:
     """The billed counts of ``usage`` (our ``Usage`` or a dict of the wire fields) as plain ints.
 
-    Cache writes split by TTL when the usage says how (``cache_creation``); otherwise they are
-    all 5-minute writes, the default TTL.
+    Cache writes split by TTL when the usage says how (``cache_creation``); writes the split does
+    not account for (or all of them, without a split) are 5-minute writes, the default TTL. Any
+    object with the wire attributes (the official SDK's ``Usage``) is read the same way.
 
     >>> tokens({"input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": None}).unwrap()
     Tokens(input=10, output=5, cache_write_5m=0, cache_write_1h=0, cache_read=0, web_search_requests=0)
     """
     given: object = usage
-    if isinstance(given, msgspec.Struct):
-        data: object = msgspec.to_builtins(given)
-    else:
-        data = given
+    data = _fields(given)
     if not isinstance(data, Mapping):
         return Failure(
             InvalidArgument(
@@ -288,6 +299,8 @@ def tokens(usage: Usage | Mapping[str, object]) -> Result[Tokens, InvalidArgumen
         if isinstance(hour, Failure):
             return hour
         w5m, w1h = five.unwrap(), hour.unwrap()
+        # The split never bills fewer writes than cache_creation_input_tokens reports.
+        w5m += max(writes - w5m - w1h, 0)
     searches = 0
     server = data.get("server_tool_use")
     if isinstance(server, Mapping):
@@ -309,6 +322,35 @@ def tokens(usage: Usage | Mapping[str, object]) -> Result[Tokens, InvalidArgumen
     )
 
 
+_ATTRIBUTES: Final = (
+    *_FIELDS,
+    "cache_creation",
+    "server_tool_use",
+    "ephemeral_5m_input_tokens",
+    "ephemeral_1h_input_tokens",
+    "web_search_requests",
+)
+
+
+def _fields(value: object, depth: int = 0) -> object:
+    """``value`` as a dict when it is a Struct or has the wire attributes; else unchanged.
+
+    Only the usage object and its direct children are read this way (the wire nests no deeper),
+    so an object that answers every attribute cannot recurse without end.
+    """
+    if isinstance(value, msgspec.Struct):
+        try:
+            return msgspec.to_builtins(value)
+        except (TypeError, ValueError, OverflowError):
+            return value
+    if depth > 1 or value is None or isinstance(value, Mapping | str | bytes | int | float):
+        return value
+    found = {name: getattr(value, name, None) for name in _ATTRIBUTES if hasattr(value, name)}
+    if not found:
+        return value
+    return {name: _fields(inner, depth + 1) for name, inner in found.items()}
+
+
 def _count(value: object, path: str) -> Result[int, InvalidArgument]:
     if value is None:
         return Success(0)
@@ -322,7 +364,7 @@ def _count(value: object, path: str) -> Result[int, InvalidArgument]:
 
 
 def of(
-    usage: Usage | Mapping[str, object],
+    usage: UsageLike | Mapping[str, object],
     model: str,
     *,
     batch: bool = False,

@@ -92,9 +92,10 @@ def parse_docstring(doc: str | None) -> Docstring:
     ...     ''').params
     {'a': 'The numbers.', 'b': 'The numbers.'}
     """
-    if not doc:
+    given: object = doc
+    if not given or not isinstance(given, str):  # a __doc__ may be anything on odd callables
         return Docstring()
-    lines = inspect.cleandoc(doc).splitlines()
+    lines = inspect.cleandoc(given).splitlines()
     description: list[str] = []
     params: dict[str, str] = {}
     i = 0

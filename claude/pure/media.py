@@ -8,8 +8,8 @@ a failure: the API, not this module, is the authority on what it can decode.
 
 The API's limits (reference §13.3): 5 MB per image, at most 8000 px on a side, at most 2000 px on
 a side when a request holds more than 20 images, at most 100 images per request. The API scales
-an image whose long edge is above 1568 px down; it then costs about ``width * height / 750``
-tokens.
+an image down, keeping its aspect ratio, until its long edge is at most 1568 px and it costs at
+most about 1,600 tokens; it then costs about ``width * height / 750`` tokens.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ MANY_IMAGES: Final = 20
 MAX_IMAGES: Final = 100
 _RESIZE_EDGE: Final = 1568
 _PIXELS_PER_TOKEN: Final = 750
+_MAX_TOKENS: Final = 1640
+"""About 1,600: the largest size the docs list as not resized, 784x1568 px, is 1,639 tokens."""
 
 _PNG: Final = b"\x89PNG\r\n\x1a\n"
 _SOF: Final = frozenset(
@@ -71,8 +73,10 @@ class ImageInfo(msgspec.Struct, frozen=True, kw_only=True):
         if self.width is None or self.height is None:
             return None
         w, h = self.width, self.height
-        scale = min(1.0, _RESIZE_EDGE / max(w, h, 1))
-        return math.ceil((w * scale) * (h * scale) / _PIXELS_PER_TOKEN)
+        # Both limits hold after the API's resize: the long edge, and about 1,600 tokens.
+        area_scale = math.sqrt(_MAX_TOKENS * _PIXELS_PER_TOKEN / max(w * h, 1))
+        scale = min(1.0, _RESIZE_EDGE / max(w, h, 1), area_scale)
+        return min(math.ceil((w * scale) * (h * scale) / _PIXELS_PER_TOKEN), _MAX_TOKENS)
 
 
 def base64_size(size: int) -> int:

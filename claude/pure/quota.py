@@ -417,7 +417,7 @@ def import_json(data: bytes | str) -> Result[QuotaState, InvalidArgument]:
     """The state saved by ``export_json``, or a Failure saying what is wrong with the data."""
     try:
         state = _decoder.decode(data)
-    except (msgspec.DecodeError, RecursionError) as exc:
+    except (msgspec.DecodeError, RecursionError, TypeError) as exc:  # TypeError: not bytes/str
         return Failure(
             InvalidArgument(path="quota state", problem=f"is not a saved quota state ({exc})")
         )
@@ -428,6 +428,16 @@ def import_json(data: bytes | str) -> Result[QuotaState, InvalidArgument]:
                 problem=f"is {state.format}; this library reads format 1",
             )
         )
+    for span, rows in (("daily", state.daily), ("monthly", state.monthly)):
+        models = [row.model for row in rows]
+        twice = next((m for m in models if models.count(m) > 1), None)
+        if twice is not None:
+            return Failure(
+                InvalidArgument(
+                    path=f"quota state.{span}",
+                    problem=f"holds {twice!r} twice; the file was edited or damaged",
+                )
+            )
     for row in (*state.daily, *state.monthly):
         if row.requests < 0 or row.tokens < 0 or not row.cost >= 0:
             return Failure(

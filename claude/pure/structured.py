@@ -76,9 +76,14 @@ class OutputError(ClaudeError, frozen=True, kw_only=True):
 
 
 class OutputRefused(OutputError, frozen=True, kw_only=True):
-    """The model declined the request (``stop_reason: "refusal"``); ``explanation`` is its text."""
+    """The model declined the request (``stop_reason: "refusal"``).
+
+    ``explanation`` is the reply's text, or the ``stop_details.explanation`` the API sends when
+    the text is empty; ``category`` is ``stop_details.category`` (``cyber``, ``bio``, ...) if given.
+    """
 
     explanation: str = ""
+    category: str | None = None
     kind: ClassVar[str] = "refused"
 
     def line(self) -> str:
@@ -183,6 +188,8 @@ def decode_text(text: str | bytes, type_: type[_T]) -> Result[_T, OutputMismatch
         return Failure(OutputMismatch(path=match["path"], problem=match["problem"]))
     except msgspec.DecodeError as exc:
         return Failure(OutputMismatch(path="$", problem=f"not JSON: {exc}"))
+    except RecursionError:  # msgspec's own nesting limit, on hostile or runaway text
+        return Failure(OutputMismatch(path="$", problem="the JSON is nested too deeply to decode"))
     except (TypeError, ValueError) as exc:  # msgspec cannot decode into this type at all
         return Failure(OutputMismatch(path="$", problem=f"cannot decode into {type_!r}: {exc}"))
 
@@ -190,8 +197,15 @@ def decode_text(text: str | bytes, type_: type[_T]) -> Result[_T, OutputMismatch
 def decode_output(message: Message, type_: type[_T]) -> Result[Parsed[_T], OutputError]:
     """The reply's value of ``type_``, or why there is none: refused, incomplete, or mismatched."""
     if message.stop_reason == "refusal":
+        details = message.stop_details if isinstance(message.stop_details, dict) else {}
+        told, category = details.get("explanation"), details.get("category")
         return Failure(
-            OutputRefused(reply=message, explanation=message.text, request_id=message.request_id)
+            OutputRefused(
+                reply=message,
+                explanation=message.text or (told if isinstance(told, str) else ""),
+                category=category if isinstance(category, str) else None,
+                request_id=message.request_id,
+            )
         )
     if isinstance(message.stop_reason, str) and message.stop_reason in INCOMPLETE_STOP_REASONS:
         return Failure(

@@ -264,7 +264,7 @@ def _decode_args(
                 problem=problem,
             )
         )
-    except (msgspec.DecodeError, TypeError, ValueError, OverflowError) as exc:
+    except (msgspec.DecodeError, TypeError, ValueError, OverflowError, RecursionError) as exc:
         return Failure(
             ToolInputRejected(tool_use_id=block.id, tool_name=block.name, problem=str(exc))
         )
@@ -327,7 +327,7 @@ def result_block(tool_use_id: str, value: object) -> ToolResultBlock:
         return ToolResultBlock(tool_use_id=tool_use_id, content=list(blocks))
     try:
         text = msgspec.json.encode(value).decode()
-    except (TypeError, ValueError, OverflowError) as exc:
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
         return error_text(
             tool_use_id,
             f"the tool returned a {type(value).__name__}, which cannot be sent as JSON ({exc}); "

@@ -25,13 +25,19 @@ PathLike = str | os.PathLike[str]
 def _read(
     path: PathLike, build: Callable[[bytes], Result[Block, InvalidArgument]]
 ) -> Result[Block, ClaudeError]:
-    where = Path(path)
+    try:
+        where = Path(path)
+    except TypeError:
+        return Failure(
+            InvalidArgument(
+                path=repr(path), problem=f"is not a path (a {type(path).__name__}); pass a str"
+            )
+        )
     try:
         data = where.read_bytes()
-    except OSError as exc:
-        return Failure(
-            InvalidArgument(path=str(where), problem=f"cannot be read ({exc.strerror or exc})")
-        )
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        problem = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return Failure(InvalidArgument(path=str(where), problem=f"cannot be read ({problem})"))
     made = build(data)
     if isinstance(made, Failure):
         error = made.failure()

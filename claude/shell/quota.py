@@ -103,7 +103,7 @@ class QuotaTracker:
         try:
             temporary.write_bytes(self.to_json())
             temporary.replace(target)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
             return Failure(_unreadable(target, "cannot be written", exc))
         return Success(None)
 
@@ -124,7 +124,7 @@ class QuotaTracker:
             if missing_ok:
                 return Success(cls(policy, today=today))
             return Failure(_unreadable(source, "cannot be read", exc))
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
             return Failure(_unreadable(source, "cannot be read", exc))
         loaded: Result[QuotaState, ClaudeError] = quota.import_json(data).alt(
             lambda e: InvalidArgument(path=str(source), problem=e.line())
@@ -139,5 +139,6 @@ class QuotaTracker:
         )
 
 
-def _unreadable(path: Path, what: str, exc: OSError) -> InvalidArgument:
-    return InvalidArgument(path=str(path), problem=f"{what} ({exc.strerror or exc})")
+def _unreadable(path: Path, what: str, exc: OSError | ValueError) -> InvalidArgument:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return InvalidArgument(path=str(path), problem=f"{what} ({reason})")

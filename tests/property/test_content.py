@@ -333,6 +333,9 @@ def test_every_tool_check_names_the_tool(name: str) -> None:
         {"properties": {"a": {"type": "string"}}, "required": "a"},
         {"input_schema": {"type": "array"}},
         {"input_schema": {"type": "object"}, "properties": {}},
+        {"description": 5},
+        {"properties": {"a": {"type": "string"}}, "required": 5},
+        {"required": None},
     ],
 )
 def test_tool_argument_checks_name_the_tool(kwargs: dict[str, Any]) -> None:
@@ -525,3 +528,22 @@ def test_cached_gif_in_a_tool_result_counts_as_a_breakpoint() -> None:
         "content": [{"type": "tool_result", "tool_use_id": "t", "content": [inner]}],
     }
     assert caching.breakpoints(request_of(turn)) == [("messages[0].content[0].content[0]", "5m")]
+
+
+def test_older_beta_tool_versions_carry_their_own_names() -> None:
+    """The 2024-10-22 beta tools keep the SDK's names: ``str_replace_editor``, ``bash``, ``computer``."""
+    same_as_sdk(content.text_editor(version="20241022"), sdk_beta.BetaToolTextEditor20241022Param)
+    same_as_sdk(content.bash(version="20241022"), sdk_beta.BetaToolBash20241022Param)
+    same_as_sdk(
+        content.computer(display_width_px=800, display_height_px=600, version="20241022"),
+        sdk_beta.BetaToolComputerUse20241022Param,
+    )
+
+
+def test_follow_up_refuses_a_turn_that_is_not_a_turn() -> None:
+    """A next turn that is not a turn dict is a Failure, never appended as a message."""
+    request = request_of({"role": "user", "content": "hi"})
+    reply = {"content": [{"type": "text", "text": "hello"}]}
+    assert isinstance(content.follow_up(request, reply, 5), Failure)  # type: ignore[arg-type]
+    then = ok(content.follow_up(request, reply, content.user("more")))
+    assert then["messages"][-1] == {"role": "user", "content": "more"}

@@ -120,3 +120,9 @@ def test_parsing_is_total(doc: str) -> None:
     parsed = parse_docstring(doc)
     assert isinstance(parsed, Docstring)
     assert all(isinstance(v, str) for v in parsed.params.values())
+
+
+def test_a_docstring_that_is_not_text_is_empty() -> None:
+    """A ``__doc__`` that is not a str (a callable object may set anything) reads as no docstring."""
+    assert parse_docstring(42) == Docstring()  # type: ignore[arg-type]
+    assert parse_docstring(b"Get the weather.") == Docstring()  # type: ignore[arg-type]

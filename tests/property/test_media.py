@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import doctest
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -75,6 +76,14 @@ def test_token_estimate_follows_the_resize_rule() -> None:
     big = ImageInfo(media_type="image/png", size=1, width=3136, height=1568)
     assert big.tokens == 1568 * 784 // 750 + 1
     assert ImageInfo(media_type="image/png", size=1).tokens is None
+
+
+@pytest.mark.parametrize("side", [1200, 1568, 2000, 7999])
+def test_token_estimate_is_capped_near_1600_like_the_apis_resize(side: int) -> None:
+    """A square image the API scales to about 1092x1092 px is estimated at about 1,600 tokens."""
+    square = ImageInfo(media_type="image/png", size=1, width=side, height=side)
+    assert square.tokens is not None
+    assert 1092 * 1092 // 750 <= square.tokens <= 1640
 
 
 def test_sniffing_ignores_other_formats() -> None:

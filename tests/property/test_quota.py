@@ -219,6 +219,7 @@ def test_json_export_and_import_round_trip(
         b'{"daily": [{"model": "m", "requests": -1}]}',
         b'{"daily": [{"model": "m", "cost": NaN}]}',
         b"\xff\xfe",
+        b'{"daily": [{"model": "m", "requests": 1}, {"model": "m", "requests": 2}]}',
     ],
 )
 def test_import_of_bad_data_is_a_failure(data: bytes) -> None:
@@ -286,3 +287,10 @@ def test_unknown_model_is_priced_only_when_a_cost_limit_needs_it() -> None:
     free = spend(usage, "my-finetune", policy=QuotaPolicy(daily_tokens=100)).unwrap()
     assert free == Spend(requests=1, tokens=12, cost=0.0)
     assert spend(usage, "claude-haiku-4-5").unwrap().cost == pytest.approx(5e-6 + 35e-6)
+
+
+@given(st.one_of(st.binary(), st.text(), st.integers(), st.none(), st.lists(st.integers())))
+def test_import_of_anything_never_raises(data: object) -> None:
+    """Whatever is handed to ``import_json`` (bytes, text, or no bytes at all) gives a Result."""
+    result = import_json(data)  # type: ignore[arg-type]  # a caller without a type checker
+    assert isinstance(result, Failure) or result.unwrap().format == 1

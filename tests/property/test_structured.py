@@ -259,3 +259,22 @@ def test_our_request_body_has_the_sdks_shape_for_parse(sdk_body: dict[str, Any])
     for key in ("type", "required", "additionalProperties"):
         assert ours_format["schema"][key] == theirs_format["schema"][key]
     assert set(ours_format["schema"]["properties"]) == set(theirs_format["schema"]["properties"])
+
+
+def test_json_nested_past_msgspecs_limit_is_a_mismatch_not_a_crash() -> None:
+    """Text nested deeper than the decoder can go is an ``OutputMismatch`` at ``$``."""
+    got = decode_text("[" * 100_000 + "]" * 100_000, list[object])
+    assert not is_successful(got)
+    assert got.failure().path == "$"
+
+
+def test_a_refusal_without_text_carries_the_apis_stop_details() -> None:
+    """A refusal whose text is empty takes its explanation and category from ``stop_details``."""
+    details = {"type": "refusal", "category": "cyber", "explanation": "Could enable malware."}
+    message = msgspec.structs.replace(reply(None, stop_reason="refusal"), stop_details=details)
+    refused = decode_output(message, Weather).failure()
+    assert isinstance(refused, OutputRefused)
+    assert (refused.explanation, refused.category) == ("Could enable malware.", "cyber")
+    bare = decode_output(reply(None, stop_reason="refusal"), Weather).failure()
+    assert isinstance(bare, OutputRefused)
+    assert (bare.explanation, bare.category) == ("", None)

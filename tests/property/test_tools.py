@@ -447,3 +447,29 @@ def test_binding_is_total(input: dict[str, Any]) -> None:
 def test_result_blocks_are_total(value: object) -> None:
     """Any return value gives a tool_result block answering the call."""
     assert result_block("t9", value).tool_use_id == "t9"
+
+
+def _deep(levels: int) -> dict[str, object]:
+    """A dict nested ``levels`` deep: {"a": {"a": ...}}."""
+    root: dict[str, object] = {}
+    node = root
+    for _ in range(levels):
+        inner: dict[str, object] = {}
+        node["a"] = inner
+        node = inner
+    return root
+
+
+def test_input_nested_past_msgspecs_limit_is_rejected_not_raised() -> None:
+    """A tool_use input too deep to encode is a ``ToolInputRejected``, and so is a deep result."""
+
+    @tool
+    def take(a: object) -> str:
+        """Take anything."""
+        return ""
+
+    deep = _deep(100_000)
+    bound = take.bind(ToolUseBlock(id="toolu_1", name="take", input=deep))
+    assert not is_successful(bound)
+    assert bound.failure().tool_name == "take"
+    assert result_block("toolu_1", deep).is_error

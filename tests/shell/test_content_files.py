@@ -81,3 +81,14 @@ def test_wrong_contents_are_a_failure_naming_the_path(tmp_path: Path) -> None:
         assert isinstance(result, Failure)
         assert str(result.failure()).startswith(str(path))
     assert not is_successful(image_file(str(path)))
+
+
+@pytest.mark.parametrize("reader", [image_file, pdf_file, text_file])
+def test_a_path_with_a_nul_byte_or_of_the_wrong_type_is_a_failure(
+    tmp_path: Path, reader: Callable[[object], Result[Block, ClaudeError]]
+) -> None:
+    """A path holding a NUL byte, or a value that is no path at all, fails instead of raising."""
+    nul = reader(str(tmp_path / "a\x00b.png"))
+    assert isinstance(nul, Failure)
+    assert "cannot be read" in str(nul.failure())
+    assert isinstance(reader(42), Failure)

@@ -94,3 +94,14 @@ def test_a_damaged_file_or_unwritable_place_is_a_failure_naming_the_path(tmp_pat
     saved = fixed().save(nowhere)
     assert isinstance(saved, Failure)
     assert "q.json" in str(saved.failure())
+
+
+def test_a_path_with_a_nul_byte_is_a_failure_not_an_exception(tmp_path: Path) -> None:
+    """Saving to or loading from a path holding a NUL byte fails with the path, nothing raises."""
+    path = tmp_path / "q\x00.json"
+    saved = fixed().save(path)
+    assert isinstance(saved, Failure)
+    assert "cannot be written" in str(saved.failure())
+    loaded = QuotaTracker.load(path, QuotaPolicy())
+    assert isinstance(loaded, Failure)
+    assert "cannot be read" in str(loaded.failure())
