@@ -58,7 +58,9 @@ def test_malformed_secrets_fail_at_their_name_without_echoing_them(value: str, n
     error = result.failure()
     assert isinstance(error, InvalidArgument)
     assert error.path == name
-    if value.strip():
+    # A value too short to be a key can occur in the fixed wording by chance (": ", "s "); a
+    # value of key length never can, so only those are checked for an echo.
+    if len(value.strip()) >= 12:
         assert value not in str(error)
 
 
