@@ -1081,9 +1081,10 @@ class MessageParam(Wire, frozen=True, kw_only=True):
 class Tool(Wire, frozen=True, kw_only=True):
     """A tool definition: a custom tool (``name`` + ``input_schema``) or a versioned server tool.
 
-    Server tools (``type: "web_search_20250305"`` and friends) carry options of their own; those
-    are kept as extra fields by the lenient decoder and sent as given. Toolsets
-    (``mcp_toolset``, ``browser_toolset_*``, ``computer_toolset_*``) have no ``name``.
+    Server tools (``type: "web_search_20250305"`` and friends, ``TOOL_TYPES``) carry options of
+    their own: the SDK 2.14 ones are declared below, any newer one is kept as an extra field by
+    the lenient decoder and sent as given. Toolsets (``mcp_toolset``, ``browser_toolset_*``,
+    ``computer_toolset_*``) have no ``name``.
     """
 
     name: str | UnsetType = UNSET
@@ -1092,6 +1093,32 @@ class Tool(Wire, frozen=True, kw_only=True):
     input_schema: JsonObject | UnsetType = UNSET
     cache_control: CacheControl | UnsetType | None = UNSET
     strict: bool | UnsetType = UNSET
+    # the options of the SDK 2.14 tool types (custom, server, client-defined, toolsets)
+    allowed_callers: list[str] | UnsetType = UNSET
+    allowed_domains: list[str] | UnsetType | None = UNSET
+    blocked_domains: list[str] | UnsetType | None = UNSET
+    caching: JsonObject | UnsetType | None = UNSET
+    citations: CitationsConfig | UnsetType | None = UNSET
+    configs: JsonObject | UnsetType | None = UNSET
+    default_config: JsonObject | UnsetType = UNSET
+    defer_loading: bool | UnsetType = UNSET
+    display_height_px: int | UnsetType = UNSET
+    display_number: int | UnsetType | None = UNSET
+    display_width_px: int | UnsetType = UNSET
+    eager_input_streaming: bool | UnsetType | None = UNSET
+    enable_zoom: bool | UnsetType = UNSET
+    input_examples: list[JsonObject] | UnsetType = UNSET
+    max_characters: int | UnsetType | None = UNSET
+    max_content_tokens: int | UnsetType | None = UNSET
+    max_tokens: int | UnsetType | None = UNSET
+    max_uses: int | UnsetType | None = UNSET
+    mcp_server_name: str | UnsetType = UNSET
+    model: str | UnsetType = UNSET
+    response_inclusion: str | UnsetType = UNSET
+    tools: list[JsonObject] | UnsetType | None = UNSET
+    url_sources: JsonObject | UnsetType | None = UNSET
+    use_cache: bool | UnsetType = UNSET
+    user_location: JsonObject | UnsetType | None = UNSET
 
 
 class ToolChoiceAuto(Tagged, frozen=True, kw_only=True, tag="auto"):

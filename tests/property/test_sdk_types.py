@@ -188,3 +188,11 @@ def test_every_sdk_reply_field_is_declared(sdk_type: type, ours_: type[msgspec.S
     """The reply, usage and message_delta Structs declare every field of the SDK's beta types."""
     declared = {f.encode_name for f in msgspec.structs.fields(ours_)}
     assert set(hints(sdk_type)) - declared - IGNORED_FIELDS == set()
+
+
+@pytest.mark.parametrize(("module", "union"), TOOL_UNIONS, ids=[u for _, u in TOOL_UNIONS])
+def test_every_sdk_tool_option_is_a_field(module: types.ModuleType, union: str) -> None:
+    """Each option of each SDK tool definition type is a declared field of ``Tool``."""
+    declared = {f.encode_name for f in msgspec.structs.fields(wire.Tool)}
+    options = {k for cls in members(getattr(module, union)) for k in hints(cls)}
+    assert options - declared == set()
