@@ -34,7 +34,7 @@ from returns.result import Failure, Result, Success
 
 from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.pure.schema import SchemaUnsupported, schema_for
-from claude.pure.wire import UNSET, JsonObject, Message, MessageRequest, Tool
+from claude.pure.wire import UNSET, JsonObject, Message, MessageRequest, OutputConfig, Tool
 
 __all__ = [
     "INCOMPLETE_STOP_REASONS",
@@ -133,6 +133,9 @@ def output_config(type_: object, *, base: object = UNSET) -> Result[JsonObject, 
     """
     if base is UNSET or base is None:
         kept: JsonObject = {}
+    elif isinstance(base, msgspec.Struct):
+        plain = msgspec.to_builtins(base)
+        kept = {str(k): v for k, v in plain.items()} if isinstance(plain, dict) else {}
     elif isinstance(base, dict):
         kept = {str(k): v for k, v in base.items()}
     else:
@@ -149,7 +152,9 @@ def with_output_type(
 ) -> Result[MessageRequest, InvalidArgument]:
     """``request`` asking for a reply of ``type_``: its ``output_config.format`` set, nothing else changed."""
     return output_config(type_, base=request.output_config).map(
-        lambda config: msgspec.structs.replace(request, output_config=config)
+        lambda config: msgspec.structs.replace(
+            request, output_config=msgspec.convert(config, OutputConfig)
+        )
     )
 
 

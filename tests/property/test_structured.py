@@ -31,7 +31,15 @@ from claude.pure.structured import (
     strict_tool,
     with_output_type,
 )
-from claude.pure.wire import Message, MessageParam, MessageRequest, TextBlock, ToolUseBlock, Usage
+from claude.pure.wire import (
+    Message,
+    MessageParam,
+    MessageRequest,
+    OutputConfig,
+    TextBlock,
+    ToolUseBlock,
+    Usage,
+)
 from tests.property import schema_strategies as gen
 
 many = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,14 +183,17 @@ REQUEST = MessageRequest(
 
 def test_with_output_type_sets_only_output_config_format() -> None:
     """The request gains output_config.format and keeps every other field and config key."""
-    base = msgspec.structs.replace(REQUEST, output_config={"effort": "low"})
+    base = msgspec.structs.replace(REQUEST, output_config=OutputConfig(effort="low"))
     made = with_output_type(base, Weather).unwrap()
     config = made.output_config
-    assert isinstance(config, dict)
-    assert config["effort"] == "low"
-    assert config["format"]["type"] == "json_schema"
-    assert config["format"]["schema"]["required"] == ["city", "celsius"]
-    assert msgspec.structs.replace(made, output_config={"effort": "low"}) == base
+    assert isinstance(config, OutputConfig)
+    assert config.effort == "low"
+    assert isinstance(config.format, dict)
+    assert config.format["type"] == "json_schema"
+    schema = config.format["schema"]
+    assert isinstance(schema, dict)
+    assert schema["required"] == ["city", "celsius"]
+    assert msgspec.structs.replace(made, output_config=OutputConfig(effort="low")) == base
 
 
 def test_output_config_replaces_an_earlier_format() -> None:
