@@ -1,4 +1,8 @@
-"""``python -m claude "Say hello"``: one message through the whole stack, printed.
+"""``python -m claude "Say hello"`` (or ``api-claude``): one message through the whole stack, printed.
+
+The first word that is not a flag picks a subcommand (``chat``, ``count-tokens``, ``models``,
+``batch``, ``files``: see ``claude.cli``); anything else is the prompt of one message. Put ``--``
+before a prompt that is one of those words.
 
 Exit status 0 on success, 1 when the API or the network failed, 2 when the request or the
 settings were wrong; every failure is one line on stderr, never a traceback.
@@ -7,65 +11,83 @@ settings were wrong; every failure is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import msgspec
 from returns.result import Failure, Result
 
+from claude._version import __version__
+from claude.cli.common import (
+    DEFAULT_MODEL,
+    Parser,
+    add_connection_flags,
+    add_message_flags,
+    check_connection,
+    client_for,
+    fail,
+    note_stop,
+    program_name,
+)
+from claude.cli.prompt import prompt_text, user_content
 from claude.pure.accumulate import text_of
 from claude.pure.curl import render_curl
-from claude.pure.errors import ClaudeError, InvalidArgument, MissingCredentials
+from claude.pure.errors import ClaudeError
 from claude.pure.wire import Message
 from claude.shell.client import Client
 
-__all__ = ["main"]
+__all__ = ["DEFAULT_MODEL", "main"]
 
-DEFAULT_MODEL = "claude-haiku-4-5"  # active; claude-sonnet-4-5 retires on 2026-11-30
+COMMANDS = ("chat", "count-tokens", "models", "batch", "files")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m claude",
-        description="Send one message to Claude and print the reply.",
-    )
-    parser.add_argument("prompt", help="the user message")
-    parser.add_argument(
-        "--model", default=DEFAULT_MODEL, help=f"model id (default {DEFAULT_MODEL})"
+    parser = Parser(
+        prog=program_name(),
+        description="Send one message to Claude and print the reply. Subcommands: "
+        + ", ".join(COMMANDS)
+        + f" (`{program_name()} COMMAND --help`).",
     )
     parser.add_argument(
-        "--max-tokens", type=int, default=1024, help="reply length cap (default 1024)"
+        "prompt",
+        nargs="?",
+        help="the user message; '-' or absent (with a pipe on stdin) reads it from stdin",
     )
-    parser.add_argument("--system", help="system prompt")
-    parser.add_argument("--temperature", type=float, help="sampling temperature, 0 to 1")
-    parser.add_argument(
-        "--base-url", help="API base URL (default $ANTHROPIC_BASE_URL or the real API)"
-    )
-    parser.add_argument(
-        "--api-version", default=None, help="anthropic-version header (2023-06-01 or 2026-10-21)"
-    )
-    parser.add_argument("--json", action="store_true", help="print the whole message as JSON")
+    add_message_flags(parser)
+    add_connection_flags(parser)
     parser.add_argument(
         "--curl", action="store_true", help="print the equivalent curl command instead of sending"
     )
     parser.add_argument(
         "--stream", action="store_true", help="print the reply as it arrives (server-sent events)"
     )
-    parser.add_argument(
-        "--local",
-        action="store_true",
-        help="start the bundled local server in this process and send to it (no key, no network)",
-    )
+    parser.add_argument("--version", action="version", version=f"api-claude {__version__}")
     return parser
 
 
-def _request(args: argparse.Namespace) -> dict[str, object]:
+def _command_of(argv: Sequence[str], parser: argparse.ArgumentParser) -> str | None:
+    """The subcommand named by the first word that is neither a flag nor a flag's value."""
+    takes_value = {
+        name for action in parser._actions if action.nargs != 0 for name in action.option_strings
+    }
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "--":
+            return None
+        elif token.startswith("-") and token != "-":
+            skip = "=" not in token and token in takes_value
+        else:
+            return token if token in COMMANDS else None
+    return None
+
+
+def _request(args: argparse.Namespace, content: object) -> dict[str, object]:
     request: dict[str, object] = {
         "model": args.model,
         "max_tokens": args.max_tokens,
-        "messages": [{"role": "user", "content": args.prompt}],
+        "messages": [{"role": "user", "content": content}],
     }
     if args.system is not None:
         request["system"] = args.system
@@ -74,34 +96,13 @@ def _request(args: argparse.Namespace) -> dict[str, object]:
     return request
 
 
-@contextlib.contextmanager
-def _client(args: argparse.Namespace) -> Iterator[Client]:
-    """The client the flags ask for; with ``--local`` also the server it talks to."""
-    version = {"api_version": args.api_version} if args.api_version else {}
-    if args.local:
-        from claude.testing import LocalServer
-
-        with (
-            LocalServer() as server,
-            Client(api_key=server.api_key, base_url=server.base_url, **version) as client,
-        ):
-            yield client
-        return
-    env = dict(os.environ)
-    if args.base_url:
-        env["ANTHROPIC_BASE_URL"] = args.base_url
-    if args.curl and not env.get("ANTHROPIC_API_KEY") and not env.get("ANTHROPIC_AUTH_TOKEN"):
-        env["ANTHROPIC_API_KEY"] = "placeholder-the-curl-line-reads-it-from-the-environment"
-    with Client.from_env(env, **version) as client:
-        yield client
-
-
 def _fail(error: ClaudeError) -> int:
-    print(f"error: {error}", file=sys.stderr)
-    return 2 if isinstance(error, InvalidArgument | MissingCredentials) else 1
+    return fail(error)
 
 
-def _print_message(result: Result[Message, ClaudeError], *, as_json: bool) -> int:
+def _print_message(
+    result: Result[Message, ClaudeError], *, as_json: bool, max_tokens: int | None = None
+) -> int:
     if isinstance(result, Failure):
         return _fail(result.failure())
     message = result.unwrap()
@@ -109,12 +110,23 @@ def _print_message(result: Result[Message, ClaudeError], *, as_json: bool) -> in
         print(msgspec.json.format(msgspec.json.encode(message).decode()))
     else:
         print(message.text)
+    if max_tokens is not None:
+        note_stop(message, max_tokens=max_tokens)
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
-    with _client(args) as client:
-        request = _request(args)
+    refused = check_connection(args)
+    if refused is not None:
+        return refused
+    text = prompt_text(args.prompt, sys.stdin)
+    if isinstance(text, Failure):
+        return _fail(text.failure())
+    content = user_content(text.unwrap(), args.file)
+    if isinstance(content, Failure):
+        return _fail(content.failure())
+    with client_for(args, placeholder_key=args.curl) as client:
+        request = _request(args, content.unwrap())
         if args.curl:
             built = client.build(request, stream=args.stream)
             if isinstance(built, Failure):
@@ -123,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         if args.stream:
             return _stream(client, request, as_json=args.json)
-        return _print_message(client.send(request), as_json=args.json)
+        return _print_message(client.send(request), as_json=args.json, max_tokens=args.max_tokens)
 
 
 def _stream(client: Client, request: dict[str, object], *, as_json: bool) -> int:
@@ -136,16 +148,29 @@ def _stream(client: Client, request: dict[str, object], *, as_json: bool) -> int
                     print(text, end="", flush=True)
             print()
         final: Result[Message, ClaudeError] = events.final_message()
+    max_tokens = request.get("max_tokens")
+    cap = max_tokens if isinstance(max_tokens, int) else None
     if as_json or isinstance(final, Failure):
-        return _print_message(final, as_json=True)
+        return _print_message(final, as_json=True, max_tokens=cap)
+    if cap is not None:
+        note_stop(final.unwrap(), max_tokens=cap)
     return 0
+
+
+def _dispatch(argv: Sequence[str]) -> int:
+    parser = _parser()
+    command = _command_of(argv, parser)
+    if command is not None:
+        from claude.cli.commands import run_command
+
+        return run_command(argv)
+    return _run(parser.parse_args(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        return _dispatch(sys.argv[1:] if argv is None else list(argv))
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

@@ -13,13 +13,16 @@ import pytest
 from tests.shell.conftest import free_port
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a child process with a clean key environment."""
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a child process with a clean key environment, ``stdin`` piped to it."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
     return subprocess.run(
         [sys.executable, "-m", "claude", *args],
         capture_output=True,
         text=True,
+        input=stdin,
         env={**base, **(env or {})},
         timeout=60,
         check=False,
