@@ -65,9 +65,7 @@ def _call(client: Client, name: str, *args: object, **kwargs: object) -> object:
 # --- parsing ------------------------------------------------------------------------------
 
 
-def _leaf(
-    group: argparse._SubParsersAction[Parser], name: str, text: str
-) -> Parser:
+def _leaf(group: argparse._SubParsersAction[Parser], name: str, text: str) -> Parser:
     parser = group.add_parser(name, help=text, description=text)
     add_connection_flags(parser, suppress=True)
     return parser

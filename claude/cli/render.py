@@ -32,8 +32,10 @@ def pretty(value: object) -> str:
 
 
 def _field(record: Mapping[str, object], name: str) -> str:
+    """One column: line breaks and tabs in a value become spaces, so a row stays one row."""
     value = record.get(name)
-    return "" if value is None else str(value)
+    text = "" if value is None else str(value)
+    return " ".join(text.replace("\t", " ").splitlines()) if text else text
 
 
 def model_line(value: object) -> str:
