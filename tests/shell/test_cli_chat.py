@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,18 @@ def test_flags_before_the_command_word_count_too(server: LocalServer) -> None:
     assert done.returncode == 0, done.stderr
     body = server.requests[0].json
     assert isinstance(body, dict) and body["model"] == "claude-opus-4-1"
+
+
+def test_files_go_with_the_first_turn_only(server: LocalServer, tmp_path: Path) -> None:
+    """``chat --file`` attaches the file to the first question; later turns are text."""
+    from tests.shell.test_cli_message import _png
+
+    image = tmp_path / "a.png"
+    image.write_bytes(_png())
+    status, _out, err = _chat(server, "look\nand then\n", "--file", str(image))
+    assert status == 0, err
+    body = server.requests[1].json
+    assert isinstance(body, dict)
+    first, _answer, second = body["messages"]
+    assert [block["type"] for block in first["content"]] == ["image", "text"]
+    assert second["content"] == "and then"
