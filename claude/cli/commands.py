@@ -183,7 +183,8 @@ def _page(args: argparse.Namespace) -> dict[str, object] | None:
 def _listing(client: Client, args: argparse.Namespace, noun: str) -> object:
     page = _page(args)
     if page is None:
-        return _call(client, f"iter_{noun}")
+        walker = f"iter_{noun}"  # every page; a client without the walker lists the first one
+        return _call(client, walker if hasattr(client, walker) else f"list_{noun}")
     return _call(client, f"list_{noun}", **{k: v for k, v in page.items() if v is not None})
 
 
@@ -379,9 +380,7 @@ def _files(args: argparse.Namespace, client: Client) -> int:
             answer = _call(client, "delete_file", args.id)
             return _print_one(answer, lambda v: _field(v, "id"), as_json=args.json)
         case _:
-            page = _page(args)
-            answer = _call(client, "list_files", **{k: v for k, v in (page or {}).items() if v})
-            return _print_all(answer, file_line, as_json=args.json)
+            return _print_all(_listing(client, args, "files"), file_line, as_json=args.json)
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Client], int]] = {
