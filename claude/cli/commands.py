@@ -113,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     results.add_argument("id")
     results.add_argument("-o", "--output", metavar="OUT.jsonl", help="write them here, not stdout")
     _leaf(batch_actions, "cancel", "ask the API to cancel a batch").add_argument("id")
+    _leaf(batch_actions, "delete", "delete an ended batch").add_argument("id")
     _paging(_leaf(batch_actions, "list", "list the batches"))
 
     files = _leaf(commands, "files", "uploaded files (the Files API)")
@@ -300,6 +301,9 @@ def _batch(args: argparse.Namespace, client: Client) -> int:
             return _batch_results(args, client)
         case "cancel":
             return _print_one(_call(client, "cancel_batch", args.id), batch_line, as_json=args.json)
+        case "delete":
+            answer = _call(client, "delete_batch", args.id)
+            return _print_one(answer, lambda v: _field(v, "id"), as_json=args.json)
         case _:
             return _print_all(_listing(client, args, "batches"), batch_line, as_json=args.json)
 

@@ -90,7 +90,7 @@ def server() -> Iterator[LocalServer]:
     """A local server whose batches end as soon as they are created."""
     with LocalServer() as running:
         if hasattr(running, "batch_processing"):
-            running.batch_processing = "instant"  # type: ignore[misc,assignment,unused-ignore]
+            running.batch_processing = "instant"  # type: ignore[attr-defined,unused-ignore]
         yield running
 
 
