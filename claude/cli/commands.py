@@ -44,7 +44,7 @@ from claude.cli.render import (
 from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.shell.client import Client
 
-__all__ = ["run_command"]
+__all__ = ["INTERNAL", "run_command"]
 
 INTERNAL = 70
 """Exit status when this build lacks a client call a command needs."""
