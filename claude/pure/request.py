@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -205,12 +206,14 @@ def unchecked(params: MessageRequest | Mapping[str, object]) -> Unchecked:
     return Unchecked(params)
 
 
-HEADER_PARAMS: Final = {
-    # The SDK (2.14, messages.create and beta.messages.create) sends these as headers, not JSON.
-    "user_profile_id": "anthropic-user-profile-id",
-    "workspace_id": "anthropic-workspace-id",
-    "betas": "anthropic-beta",
-}
+HEADER_PARAMS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # The SDK (2.14, messages.create and beta.messages.create) sends these as headers.
+        "user_profile_id": "anthropic-user-profile-id",
+        "workspace_id": "anthropic-workspace-id",
+        "betas": "anthropic-beta",
+    }
+)
 """Request parameters that travel as headers: parameter name -> header name."""
 
 # A name this close to a known one is a typo (``max_tokn``), not a field newer than us.
