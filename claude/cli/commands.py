@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     wait.add_argument(
         "--poll-every", type=float, default=30.0, help="seconds between polls (default 30)"
     )
+    wait.add_argument("--deadline", type=float, help="give up after this many seconds")
     results = _leaf(batch_actions, "results", "the results, one JSON line per request")
     results.add_argument("id")
     results.add_argument("-o", "--output", metavar="OUT.jsonl", help="write them here, not stdout")
@@ -258,7 +259,12 @@ def _batch_wait(args: argparse.Namespace, client: Client) -> int:
 
     try:
         answer = _call(
-            client, "wait_for_batch", args.id, poll_every=args.poll_every, on_progress=show
+            client,
+            "wait_for_batch",
+            args.id,
+            poll_every=args.poll_every,
+            on_progress=show,
+            **({} if args.deadline is None else {"deadline": args.deadline}),
         )
         if isinstance(answer, Result) and not isinstance(answer, Failure):
             show(answer.unwrap())  # the bar ends at the final counts however few polls there were
