@@ -37,6 +37,7 @@ class ProgressBar:
         self._stream = stream
         self._label = label
         self._drawn = False
+        self._last = ""
         try:
             self.enabled = stream.isatty()
         except (OSError, ValueError):  # a closed or odd stream: no bar, never a crash
@@ -47,6 +48,9 @@ class ProgressBar:
         if not self.enabled:
             return
         line = bar_line(self._label, done, total, detail=detail)
+        if line == self._last:  # many small writes of a download redraw only when it shows
+            return
+        self._last = line
         self._stream.write(f"\r{line}\x1b[K")
         self._stream.flush()
         self._drawn = True
@@ -57,6 +61,7 @@ class ProgressBar:
             self._stream.write("\n")
             self._stream.flush()
             self._drawn = False
+            self._last = ""
 
 
 def size_text(size: float) -> str:

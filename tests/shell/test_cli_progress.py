@@ -25,6 +25,7 @@ from claude.cli.progress import ProgressBar
 bar = ProgressBar(sys.stderr, "job")
 for done in range(5):
     bar.update(done, 4, detail=f"{done}/4")
+    bar.update(done, 4, detail=f"{done}/4")  # the same picture again is not redrawn
 bar.finish()
 print("result")
 """
