@@ -102,6 +102,7 @@ def _route(
     if method == "OPTIONS":
         return Response(status=200, headers=(("allow", "GET, POST, HEAD, OPTIONS"),))
     path, _, query = request.path.partition("?")
+    path = _origin_form(path)
     route = _ROUTES.get(path)
     if route is None and path.startswith("/v1/models/") and len(path) > len("/v1/models/"):
         route = ("GET", _get_model)
@@ -253,6 +254,15 @@ def _resource_route(path: str) -> tuple[str, _Handler] | None:
             if segments[0] and len(segments) <= 2:
                 return table.get("/".join(("{id}", *segments[1:])))
     return None
+
+
+def _origin_form(target: str) -> str:
+    """The path of an absolute-form request target (``GET http://host/v1/…``, RFC 9112 §3.2.2),
+    as a client sends when it requests a batch's absolute `results_url` verbatim."""
+    if not target.startswith(("http://", "https://")):
+        return target
+    parts = target.split("/", 3)
+    return "/" + parts[3] if len(parts) == 4 else "/"
 
 
 def _resource_id(call: _Call, prefix: str) -> str:
