@@ -4,7 +4,7 @@ An upload is one `multipart/form-data` body with a part named ``file`` (api-refe
 server has the body in memory already (it is the request), so `parse_upload` only finds the
 boundaries and keeps a `memoryview` of the part's bytes: a 50 MB upload costs 50 MB, once, and a
 download writes that same memory out in 1 MiB chunks. Headers of each part are parsed with the
-stdlib `email` parser (RFC 2231 `filename*` included). The API's filename rule: 1 to 255
+stdlib `email` parser (raw UTF-8 names and RFC 2231 `filename*` both understood). The API's filename rule: 1 to 255
 characters, none of ``< > : " | ? * \\ /`` nor control characters.
 
 Uploaded files are downloadable here unless the server says otherwise: the real API lets only
@@ -100,7 +100,8 @@ def parse_upload(content_type: str | None, body: bytes) -> Upload | str:
         head_end = body.find(b"\r\n\r\n", position)
         if head_end < 0:
             return "file: a multipart part has no end of headers"
-        part = email.parser.BytesHeaderParser().parsebytes(body[position:head_end].lstrip())
+        raw_head = body[position:head_end].lstrip().decode("utf-8", "replace")
+        part = email.parser.HeaderParser().parsestr(raw_head)  # raw UTF-8 names, as httpx sends
         start = head_end + 4
         end = body.find(b"\r\n" + delimiter, start)
         if end < 0:
