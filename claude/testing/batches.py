@@ -26,8 +26,9 @@ from __future__ import annotations
 import datetime
 import re
 import threading
+import traceback
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -201,6 +202,8 @@ class BatchStore:
     def __init__(self, *, processing: Processing = "background") -> None:
         self.processing: Processing = processing
         self.base_url = ""
+        #: Where the worker thread reports a traceback (a server bug), instead of dying loudly.
+        self.on_error: Callable[[str], None] = lambda text: None
         self._changed = threading.Condition()
         self._batches: dict[str, _Batch] = {}
         self._queue: deque[str] = deque()
@@ -353,4 +356,7 @@ class BatchStore:
                 if self._closed:
                     return
                 batch_id = self._queue.popleft()
-            self._finish(batch_id)
+            try:
+                self._finish(batch_id)
+            except Exception:
+                self.on_error(traceback.format_exc())

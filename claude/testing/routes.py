@@ -100,7 +100,7 @@ def _route(
     if method == "HEAD":
         return Response(status=200)
     if method == "OPTIONS":
-        return Response(status=200, headers=(("allow", "GET, POST, HEAD, OPTIONS"),))
+        return Response(status=200, headers=(("allow", "GET, POST, DELETE, HEAD, OPTIONS"),))
     path, _, query = request.path.partition("?")
     path = _origin_form(path)
     route = _ROUTES.get(path)

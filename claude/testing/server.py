@@ -451,6 +451,7 @@ class LocalServer:
                 files=FileStore(downloadable=files_downloadable),
             ),
         )
+        self._state.resources.batches.on_error = self._state.add_error
         self._host = host
         self._requested_port = port
         self._http: _HttpServer | None = None

@@ -11,8 +11,12 @@ import datetime
 import http.client
 import json
 import os
+import signal
+import subprocess
+import sys
 import urllib.parse
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -306,7 +310,6 @@ def _many(n: int) -> dict[str, object]:
     [
         ({}, "requests: Field required"),
         ({"requests": []}, "requests: a batch holds 1 to 100,000 requests"),
-        (_many(100_001), "got 100,001"),
         ({"requests": "x"}, "requests: Input should be a valid list"),
         ({"requests": [], "extra": 1}, "extra: Extra inputs are not permitted"),
         ({"requests": [1]}, "requests.0: Input should be a valid dictionary"),
@@ -373,6 +376,12 @@ def test_create_checks_params_under_the_request_version(server: LocalServer) -> 
         server, "POST", "/v1/messages/batches", body, head=headers(server, "2026-10-21")
     )
     assert status == 400 and "requests.0.params.temperature" in error_of(data)[1]
+
+
+def test_create_refuses_100001_requests(server: LocalServer) -> None:
+    """One request over the API's 100,000 is a 400 saying how many were sent."""
+    status, _, data = call(server, "POST", "/v1/messages/batches", _many(100_001))
+    assert status == 400 and "got 100,001" in error_of(data)[1]
 
 
 def test_create_takes_100000_requests(server: LocalServer) -> None:
@@ -685,3 +694,39 @@ def test_a_chunk_size_fault_still_delivers_the_whole_download(server: LocalServe
     server.inject(Fault(chunk_size=7))
     status, _, data = call(server, "GET", f"/v1/files/{meta['id']}/content")
     assert status == 200 and data == content
+
+
+def test_module_entry_point_takes_the_batch_processing_mode() -> None:
+    """`python -m claude.testing --batch-processing instant` serves batches that end at once."""
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "claude.testing", "--batch-processing", "instant"]
+    with subprocess.Popen(
+        command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        assert process.stdout is not None
+        try:
+            url = urllib.parse.urlsplit(
+                process.stdout.readline().strip().removeprefix("ANTHROPIC_BASE_URL=")
+            )
+            key = process.stdout.readline().strip().removeprefix("ANTHROPIC_API_KEY=")
+            # An unstarted LocalServer is only an address here, for `call`.
+            remote = LocalServer(api_key=key, host=str(url.hostname), port=int(url.port or 0))
+            head = {"x-api-key": key, "anthropic-version": "2026-10-21"}
+            status, _, data = call(
+                remote, "POST", "/v1/messages/batches", batch_body("a"), head=head
+            )
+            assert status == 200, data
+            polled = ok_with(remote, f"/v1/messages/batches/{json.loads(data)['id']}", head)
+            assert polled["processing_status"] == "ended"
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=120) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+def ok_with(server: LocalServer, path: str, head: Mapping[str, str]) -> Json:
+    """The decoded JSON of a GET with these headers that must answer 200."""
+    status, _, data = call(server, "GET", path, head=head)
+    assert status == 200, data
+    return json.loads(data)
