@@ -730,3 +730,47 @@ def ok_with(server: LocalServer, path: str, head: Mapping[str, str]) -> Json:
     status, _, data = call(server, "GET", path, head=head)
     assert status == 200, data
     return json.loads(data)
+
+
+@pytest.mark.parametrize(
+    ("path", "length", "status"),
+    [
+        ("/v1/files", 500 * 1024 * 1024 + 1, 413),
+        ("/v1/messages/batches", 256 * 1024 * 1024 + 1, 413),
+        ("/v1/messages", 32 * 1024 * 1024 + 1, 413),
+    ],
+)
+def test_body_caps_follow_the_route(
+    server: LocalServer, path: str, length: int, status: int
+) -> None:
+    """Each route refuses a body over its own API cap (files 500 MB, batches 256 MB, else 32 MB)."""
+    with connect(server) as conn:
+        conn.putrequest("POST", path)
+        for name, value in headers(server).items():
+            conn.putheader(name, value)
+        conn.putheader("content-length", str(length))
+        conn.endheaders()
+        response = conn.getresponse()
+        data = response.read()
+    assert response.status == status and error_of(data)[0] == "request_too_large"
+
+
+def test_a_batch_body_over_the_messages_cap_is_read(server: LocalServer) -> None:
+    """A batch create body over 32 MB is taken (the batch cap is 256 MB)."""
+    big = "x" * (33 * 1024 * 1024)
+    created = ok(
+        server,
+        "POST",
+        "/v1/messages/batches",
+        {"requests": [{"custom_id": "a", "params": params(big)}]},
+    )
+    assert created["request_counts"]["processing"] == 1
+
+
+def test_a_download_names_its_file_and_media_type(server: LocalServer) -> None:
+    """The content response carries the file's media type and its name in content-disposition."""
+    meta = upload(server, b"\x89PNG...", filename="zürich map.png", media="image/png")
+    status, head, _ = call(server, "GET", f"/v1/files/{meta['id']}/content")
+    assert status == 200 and head["content-type"] == "image/png"
+    assert head["content-disposition"] == "attachment; filename*=UTF-8''z%C3%BCrich%20map.png"
+    assert meta["filename"] == "zürich map.png"
