@@ -22,7 +22,7 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
-from claude.pure import quota
+from claude.pure import cost, quota
 from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.pure.quota import (
     Counters,
@@ -57,8 +57,11 @@ class QuotaTracker:
         state: QuotaState | None = None,
         *,
         today: Callable[[], datetime.date] = _utc_today,
+        prices: cost.PriceTable = cost.PRICES,
     ) -> None:
         self.policy = policy
+        self.prices = prices
+        """The price table calls under this tracker are costed with (prices change)."""
         self._state = state if state is not None else QuotaState()
         self._today = today
         self._lock = threading.Lock()
@@ -130,6 +133,7 @@ class QuotaTracker:
         *,
         missing_ok: bool = True,
         today: Callable[[], datetime.date] = _utc_today,
+        prices: cost.PriceTable = cost.PRICES,
     ) -> Result[QuotaTracker, ClaudeError]:
         """A tracker with the state saved at ``path``; a missing file is a fresh state if ``missing_ok``."""
         source = Path(path)
@@ -137,14 +141,14 @@ class QuotaTracker:
             data = source.read_bytes()
         except FileNotFoundError as exc:
             if missing_ok:
-                return Success(cls(policy, today=today))
+                return Success(cls(policy, today=today, prices=prices))
             return Failure(_unreadable(source, "cannot be read", exc))
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
             return Failure(_unreadable(source, "cannot be read", exc))
         loaded: Result[QuotaState, ClaudeError] = quota.import_json(data).alt(
             lambda e: InvalidArgument(path=str(source), problem=e.line())
         )
-        return loaded.map(lambda state: cls(policy, state, today=today))
+        return loaded.map(lambda state: cls(policy, state, today=today, prices=prices))
 
     def __repr__(self) -> str:
         day, month = self.totals()
