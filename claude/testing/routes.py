@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import msgspec
 
 from claude.testing import ids, models, replies, transcript, validation
+from claude.testing.caching import PromptCache
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault
 from claude.testing.recording import RecordedRequest
@@ -47,13 +48,20 @@ class _Call:
     version: str
     request_id: str
     fault: Fault | None
+    cache: PromptCache | None = None
+    """The server's prompt cache (``claude.testing.caching``), for the usage cache fields."""
 
 
 _Handler = Callable[[_Call], Response]
 
 
 def respond(
-    request: RecordedRequest, *, fault: Fault | None, api_key: str, request_id: str
+    request: RecordedRequest,
+    *,
+    fault: Fault | None,
+    api_key: str,
+    request_id: str,
+    cache: PromptCache | None = None,
 ) -> Response:
     """The response to `request`, with the fault's status/body/transcript applied."""
     if fault is not None:
@@ -71,14 +79,19 @@ def respond(
             )
         if fault.status is not None and fault.status >= 400:
             return _error(fault.status, None, request_id)
-    response = _route(request, fault=fault, api_key=api_key, request_id=request_id)
+    response = _route(request, fault=fault, api_key=api_key, request_id=request_id, cache=cache)
     if fault is not None and fault.status is not None:
         response = dataclasses.replace(response, status=fault.status)
     return response
 
 
 def _route(
-    request: RecordedRequest, *, fault: Fault | None, api_key: str, request_id: str
+    request: RecordedRequest,
+    *,
+    fault: Fault | None,
+    api_key: str,
+    request_id: str,
+    cache: PromptCache | None = None,
 ) -> Response:
     method = request.method
     if method == "HEAD":
@@ -111,6 +124,7 @@ def _route(
         version=version,
         request_id=request_id,
         fault=fault,
+        cache=cache,
     )
     return handler(call)
 
@@ -139,6 +153,8 @@ def _messages(call: _Call) -> Response:
         text_events=fault.text_events if fault else None,
         tool_json_parts=fault.tool_json_parts if fault else None,
     )
+    if call.cache is not None:
+        reply = call.cache.apply(body, reply)
     if body.get("stream") is True:
         return Response(
             status=200,

@@ -30,6 +30,7 @@ from typing import Self
 import msgspec
 
 from claude.testing import ids, routes, streaming
+from claude.testing.caching import PromptCache
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault, FaultQueue
 from claude.testing.ratelimit import rate_limit_headers
@@ -55,6 +56,7 @@ class _State:
         self.api_key = api_key
         self.faults = FaultQueue()
         self.log = RequestLog()
+        self.cache = PromptCache()
         self.stopping = threading.Event()
         self._errors_lock = threading.Lock()
         self._errors: list[str] = []
@@ -138,7 +140,11 @@ class _Handler(BaseHTTPRequestHandler):
         request_id = ids.request_id()
         try:
             response = routes.respond(
-                request, fault=fault, api_key=state.api_key, request_id=request_id
+                request,
+                fault=fault,
+                api_key=state.api_key,
+                request_id=request_id,
+                cache=state.cache,
             )
         except Exception:
             state.add_error(traceback.format_exc())
