@@ -62,7 +62,7 @@ Estimate: TypeAlias = (
 """The input tokens of a request before it is sent: a number, or a callable that counts them
 (for example ``lambda r: client.count_tokens(r)``; the async twin also awaits an awaitable)."""
 
-Call: TypeAlias = Callable[[], Result[Message, ClaudeError]]
+_Call: TypeAlias = Callable[[], Result[Message, ClaudeError]]
 
 
 def _input_tokens(counted: object) -> Result[int | None, ClaudeError]:
@@ -136,7 +136,7 @@ def _counted_now(
 def metered(
     tracker: QuotaTracker,
     request: MessageRequest | Mapping[str, object],
-    call: Call,
+    call: _Call,
     *,
     estimate: Estimate | None = None,
 ) -> Result[Message, ClaudeError]:
