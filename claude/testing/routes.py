@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import msgspec
 
 from claude.testing import batches, files, ids, models, replies, transcript, validation
+from claude.testing.caching import PromptCache
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault
 from claude.testing.recording import RecordedRequest
@@ -51,6 +52,8 @@ class _Call:
     request_id: str
     fault: Fault | None
     resources: Resources | None = None
+    cache: PromptCache | None = None
+    """The server's prompt cache (``claude.testing.caching``), for the usage cache fields."""
 
 
 _Handler = Callable[[_Call], Response]
@@ -63,6 +66,7 @@ def respond(
     api_key: str,
     request_id: str,
     resources: Resources | None = None,
+    cache: PromptCache | None = None,
 ) -> Response:
     """The response to `request`, with the fault's status/body/transcript applied."""
     if fault is not None:
@@ -81,7 +85,12 @@ def respond(
         if fault.status is not None and fault.status >= 400:
             return _error(fault.status, None, request_id)
     response = _route(
-        request, fault=fault, api_key=api_key, request_id=request_id, resources=resources
+        request,
+        fault=fault,
+        api_key=api_key,
+        request_id=request_id,
+        resources=resources,
+        cache=cache,
     )
     if fault is not None and fault.status is not None:
         response = dataclasses.replace(response, status=fault.status)
@@ -95,6 +104,7 @@ def _route(
     api_key: str,
     request_id: str,
     resources: Resources | None = None,
+    cache: PromptCache | None = None,
 ) -> Response:
     method = request.method
     if method == "HEAD":
@@ -131,6 +141,7 @@ def _route(
         request_id=request_id,
         fault=fault,
         resources=resources,
+        cache=cache,
     )
     return handler(call)
 
@@ -159,6 +170,8 @@ def _messages(call: _Call) -> Response:
         text_events=fault.text_events if fault else None,
         tool_json_parts=fault.tool_json_parts if fault else None,
     )
+    if call.cache is not None:
+        reply = call.cache.apply(body, reply)
     if body.get("stream") is True:
         return Response(
             status=200,

@@ -31,6 +31,7 @@ import msgspec
 
 from claude.testing import ids, routes, streaming
 from claude.testing.batches import BatchStore, Processing
+from claude.testing.caching import PromptCache
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault, FaultQueue
 from claude.testing.files import FileStore
@@ -59,6 +60,7 @@ class _State:
         self.resources = Resources() if resources is None else resources
         self.faults = FaultQueue()
         self.log = RequestLog()
+        self.cache = PromptCache()
         self.stopping = threading.Event()
         self._errors_lock = threading.Lock()
         self._errors: list[str] = []
@@ -147,6 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
                 api_key=state.api_key,
                 request_id=request_id,
                 resources=state.resources,
+                cache=state.cache,
             )
         except Exception:
             state.add_error(traceback.format_exc())
