@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from claude.testing import ids, models, replies, transcript, validation
+from claude.testing import ids, models, replies, scripted, transcript, validation
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault
 from claude.testing.recording import RecordedRequest
@@ -129,6 +129,8 @@ def _check_auth(headers: Mapping[str, str], api_key: str) -> str | None:
 def _messages(call: _Call) -> Response:
     body = call.request.json
     problem = _unparsable(call.request) or validation.check_message(body, version=call.version)
+    if problem is None and isinstance(body, Mapping):
+        problem = scripted.check(body)  # a schema outside the structured-output subset
     if problem is not None or not isinstance(body, Mapping):
         return _error(400, problem, call.request_id)
     fault = call.fault
@@ -139,6 +141,7 @@ def _messages(call: _Call) -> Response:
         text_events=fault.text_events if fault else None,
         tool_json_parts=fault.tool_json_parts if fault else None,
     )
+    reply = scripted.script(body, reply, new_id=ids.tool_use_id)  # tool loops, JSON output
     if body.get("stream") is True:
         return Response(
             status=200,
