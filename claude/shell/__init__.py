@@ -22,16 +22,26 @@ from claude.shell.clock import FakeClock as FakeClock
 from claude.shell.clock import SystemClock as SystemClock
 from claude.shell.control import AsyncControlledStream as AsyncControlledStream
 from claude.shell.control import ControlledStream as ControlledStream
+from claude.shell.execute import Policies as Policies
 from claude.shell.holders import CircuitBreaker as CircuitBreaker
 from claude.shell.holders import Failover as Failover
 from claude.shell.holders import RateLimiter as RateLimiter
+from claude.shell.parsing import AsyncParsedMessageStream as AsyncParsedMessageStream
+from claude.shell.parsing import ParsedMessageStream as ParsedMessageStream
 from claude.shell.streaming import AsyncMessageStream as AsyncMessageStream
 from claude.shell.streaming import MessageStream as MessageStream
 from claude.shell.streaming import StreamEnded as StreamEnded
+from claude.shell.tool_runner import ToolRun as ToolRun
+from claude.shell.tool_runner import Turn as Turn
+from claude.shell.typed_calls import aparse as aparse
+from claude.shell.typed_calls import arun_tools as arun_tools
+from claude.shell.typed_calls import parse as parse
+from claude.shell.typed_calls import run_tools as run_tools
 
 __all__ = [
     "AsyncControlledStream",
     "AsyncMessageStream",
+    "AsyncParsedMessageStream",
     "CircuitBreaker",
     "Client",
     "Clock",
@@ -40,12 +50,20 @@ __all__ = [
     "FakeClock",
     "MessageParams",
     "MessageStream",
+    "ParsedMessageStream",
+    "Policies",
     "RateLimiter",
     "StreamEnded",
     "SystemClock",
+    "ToolRun",
+    "Turn",
+    "aparse",
+    "arun_tools",
     "asend",
     "astream",
     "default_client",
+    "parse",
+    "run_tools",
     "send",
     "stream",
 ]
