@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
-from returns.result import Failure, Result
+from returns.result import Failure, Result, Success
 
 from claude.pure.codec import plain
 from claude.pure.errors import ClaudeError, InvalidArgument
@@ -48,14 +48,17 @@ def with_output(request: MessageParams, output_type: object) -> Result[MessagePa
     except Exception as exc:  # a hostile mapping must not escape as a traceback
         problem = f"could not be read: it raised {type(exc).__name__}; pass a plain dict"
         return Failure(InvalidArgument(path="request", problem=problem))
-    fields = data.value_or(None)
+    if isinstance(data, Failure):
+        error = data.failure()
+        return Failure(InvalidArgument(path=error.path or "request", problem=error.problem))
+    fields = data.unwrap()
     if not isinstance(fields, dict):
         return Failure(InvalidArgument(path="request", problem="must be a dict of field names"))
-    made = output_config(output_type, base=fields.get("output_config")).alt(_as_error)
-    asked = made.map(lambda config: {**fields, "output_config": config})
-    if isinstance(request, Unchecked):
-        return asked.map(unchecked)
-    return asked.map(lambda d: d)
+    config = output_config(output_type, base=fields.get("output_config"))
+    if isinstance(config, Failure):
+        return Failure(config.failure())
+    asked: dict[str, object] = {**fields, "output_config": config.unwrap()}
+    return Success(unchecked(asked) if isinstance(request, Unchecked) else asked)
 
 
 def decoded(

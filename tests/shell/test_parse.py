@@ -122,6 +122,23 @@ def test_an_unsupported_type_fails_before_any_request(server: LocalServer, clien
     assert server.request_count == 0
 
 
+@pytest.mark.parametrize(
+    ("request_", "path"),
+    [
+        (42, "request"),
+        ({**HELLO, "output_config": "low"}, "output_config"),
+        ({**HELLO, "max_tokenz": 5}, "max_tokenz"),
+    ],
+)
+def test_a_bad_request_is_a_failure_naming_the_field(
+    server: LocalServer, client: Client, request_: Any, path: str
+) -> None:
+    """A request that is not a dict, or has a bad field, fails before anything is sent."""
+    error = client.parse(request_, Weather).failure()
+    assert isinstance(error, InvalidArgument) and error.path == path
+    assert server.request_count == 0
+
+
 def test_call_failures_pass_through(server: LocalServer, client: Client) -> None:
     """An API error is the parse's failure unchanged."""
     server.inject(Fault(status=529))
