@@ -2,7 +2,8 @@
 
 ``send`` / ``stream`` and their async twins make exactly one HTTP call; the ``Client`` methods
 named ``execute_with_*`` add retries, circuit breaking, rate limiting and failover, only when
-asked, with the state holders below.
+asked, with the state holders below. ``parse`` (structured output into the caller's type) and
+``run_tools`` (the tool loop, ``claude.pure.tool_loop`` driven by ``tool_runner``) build on them.
 
 Layers, each importing only those below it: ``client`` / ``calls`` (the front) -> ``execute``
 (the call plan's driver) and ``streaming`` (the stream lifecycle's) -> ``session`` (pool,
