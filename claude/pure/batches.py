@@ -118,7 +118,7 @@ def _check_one(
 
 
 def batch_body(
-    requests: object, *, api_version: str, checks: bool = True
+    requests: object, *, api_version: str, checks: bool = True, max_bytes: int = MAX_BATCH_BYTES
 ) -> Result[bytes, InvalidArgument]:
     """The JSON body of ``POST /v1/messages/batches`` for ``requests``, or the first problem.
 
@@ -151,11 +151,12 @@ def batch_body(
         body = encode({"requests": items})
     except (TypeError, ValueError, RecursionError) as exc:
         return Failure(InvalidArgument(path="requests", problem=f"cannot be sent as JSON ({exc})"))
-    if len(body) > MAX_BATCH_BYTES:
+    if len(body) > max_bytes:
         return Failure(
             InvalidArgument(
                 path="requests",
-                problem=f"is {len(body):,} bytes as JSON, over the API's 256 MB per batch; "
+                problem=f"is {len(body):,} bytes as JSON, over the {max_bytes:,} bytes (the API's "
+                "256 MB) a batch may hold; "
                 "split it into several batches",
             )
         )
