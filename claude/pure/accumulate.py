@@ -21,7 +21,9 @@ every stream it accepts:
 * tool input cut off inside its JSON (a ``max_tokens``, ``pause_turn`` or ``refusal`` stop) is
   not an error, whatever the stop reason: the block keeps its id and name, its ``input`` is the
   object the prefix stands for, read as the SDK's partial parse reads it
-  (:mod:`claude.pure.partial_json`: complete members kept, a cut one dropped), and the raw text
+  (:mod:`claude.pure.partial_json`: complete members kept, a cut one dropped; a cut string
+  kept as far as it came with ``start(partial_strings=True)``, the SDK's reading under the
+  ``fine-grained-tool-streaming`` beta), and the raw text
   stays reachable as ``block.partial_json`` (``None`` for whole input). Open tool blocks of
   ``partial_message`` show their input the same way, as the SDK's snapshot does;
 * a delta of a kind that does not fit its block (``text_delta`` on a tool block) and a delta of
@@ -185,6 +187,7 @@ class MessageFold(msgspec.Struct, frozen=True, eq=False, gc=False):
     count: int = 0  # blocks started (message_start's own content included)
     stopped: bool = False  # message_stop has arrived
     work: int = 0  # events + characters added + characters joined
+    partial_strings: bool = False  # cut tool input keeps cut strings (see ``start``)
 
     def __repr__(self) -> str:
         started = self.message is not None
@@ -194,9 +197,15 @@ class MessageFold(msgspec.Struct, frozen=True, eq=False, gc=False):
         )
 
 
-def start() -> MessageFold:
-    """The fold before the first event."""
-    return MessageFold()
+def start(*, partial_strings: bool = False) -> MessageFold:
+    """The fold before the first event.
+
+    ``partial_strings`` reads tool input cut off inside a string value as the SDK does under the
+    ``fine-grained-tool-streaming-2025-05-14`` beta: the string kept as far as it came (without
+    the beta, the SDK and this fold leave a cut string out). Pass it when the request sent that
+    beta.
+    """
+    return MessageFold(partial_strings=partial_strings)
 
 
 def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeError]:
@@ -220,7 +229,7 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
     message = state.message
     if message is None:
         if isinstance(event, MessageStartEvent):
-            return Success(_started(event.message))
+            return Success(_started(event.message, state.partial_strings))
         return _malformed(state, f"{event.type} before message_start")
     if state.stopped:
         return _malformed(state, f"{event.type} after message_stop")
@@ -241,6 +250,7 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
                 state.count + 1,
                 False,
                 work,
+                state.partial_strings,
             )
         )
     if isinstance(event, ContentBlockStopEvent):
@@ -254,6 +264,7 @@ def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeEr
                 state.count,
                 False,
                 state.work + 1,
+                state.partial_strings,
             )
         )
     if isinstance(event, MessageStopEvent):
@@ -341,7 +352,7 @@ def text_of(event: StreamEvent) -> str | None:
 # --- the steps -----------------------------------------------------------------------------
 
 
-def _started(message: Message) -> MessageFold:
+def _started(message: Message, partial_strings: bool) -> MessageFold:
     """The state after ``message_start``: its own content (normally none) counts as stopped blocks."""
     earlier: PVector[_Block] = _NO_BLOCKS
     last: _Block | None = None
@@ -349,7 +360,7 @@ def _started(message: Message) -> MessageFold:
         if last is not None:
             earlier = pvector.push(earlier, last)
         last = _Block(block, stopped=True)
-    return MessageFold(message, earlier, last, len(message.content), False, 1)
+    return MessageFold(message, earlier, last, len(message.content), False, 1, partial_strings)
 
 
 def _delta(state: MessageFold, event: ContentBlockDeltaEvent) -> Result[MessageFold, ClaudeError]:
@@ -425,7 +436,15 @@ def _with_run(state: MessageFold, pieces: list[str]) -> MessageFold:
     size = len(joined)
     block = _Block(acc.block, (acc.pieces, joined), acc.size + size, acc.citations, acc.signature)
     work = state.work + len(pieces) + size
-    return MessageFold(state.message, state.earlier, block, state.count, state.stopped, work)
+    return MessageFold(
+        state.message,
+        state.earlier,
+        block,
+        state.count,
+        state.stopped,
+        work,
+        state.partial_strings,
+    )
 
 
 def _stop(state: MessageFold, index: int) -> Result[MessageFold, ClaudeError]:
@@ -433,7 +452,7 @@ def _stop(state: MessageFold, index: int) -> Result[MessageFold, ClaudeError]:
     acc = _find(state, index)
     if acc is None or acc.stopped:
         return _misplaced(state, "content_block_stop", index)
-    finished = _finish(acc)
+    finished = _finish(acc, state.partial_strings)
     if isinstance(finished, str):
         return _malformed(state, _input_problem(acc.block, index, finished))
     return Success(_put(state, index, _Block(finished, stopped=True), 1 + acc.size))
@@ -441,16 +460,32 @@ def _stop(state: MessageFold, index: int) -> Result[MessageFold, ClaudeError]:
 
 def _message_stop(state: MessageFold, message: Message) -> Result[MessageFold, ClaudeError]:
     """The end: close the blocks still open (normally none), then mark the message complete."""
-    closed = MessageFold(message, state.earlier, state.last, state.count, False, state.work + 1)
+    closed = MessageFold(
+        message,
+        state.earlier,
+        state.last,
+        state.count,
+        False,
+        state.work + 1,
+        state.partial_strings,
+    )
     for index, acc in enumerate(_blocks(state)):
         if acc.stopped:
             continue
-        finished = _finish(acc)
+        finished = _finish(acc, state.partial_strings)
         if isinstance(finished, str):
             return _malformed(state, _input_problem(acc.block, index, finished))
         closed = _put(closed, index, _Block(finished, stopped=True), acc.size)
     return Success(
-        MessageFold(message, closed.earlier, closed.last, state.count, True, closed.work)
+        MessageFold(
+            message,
+            closed.earlier,
+            closed.last,
+            state.count,
+            True,
+            closed.work,
+            state.partial_strings,
+        )
     )
 
 
@@ -501,7 +536,7 @@ def _relabelled(message: Message, block: ContentBlock) -> Message:
 # --- blocks --------------------------------------------------------------------------------
 
 
-def _finish(acc: _Block) -> ContentBlock | str:
+def _finish(acc: _Block, partial_strings: bool) -> ContentBlock | str:
     """The block with its deltas applied, or why its tool input does not parse."""
     block = acc.block
     if isinstance(block, TextBlock):
@@ -526,7 +561,7 @@ def _finish(acc: _Block) -> ContentBlock | str:
         return thinking_block
     if isinstance(block, _TOOL_INPUT) and acc.size:
         text = _join(acc.pieces)
-        parsed = _parse_input(text)
+        parsed = _parse_input(text, partial_strings)
         if isinstance(parsed, str):
             return parsed
         complete, value = parsed
@@ -548,7 +583,7 @@ def _finish(acc: _Block) -> ContentBlock | str:
     return block
 
 
-def _parse_input(text: str) -> tuple[bool, JsonObject] | str:
+def _parse_input(text: str, partial_strings: bool = False) -> tuple[bool, JsonObject] | str:
     """Tool input JSON as ``(complete, object)``, or what is wrong with it. Once per tool block.
 
     A cut object (the stream stopped inside it) is ``(False, what of it parses)``, as the SDK's
@@ -563,7 +598,7 @@ def _parse_input(text: str) -> tuple[bool, JsonObject] | str:
         problem = f"is not valid JSON ({exc})"
     except RecursionError:  # msgspec's depth guard
         problem = "is nested too deeply"
-    partial = parse_prefix(text)
+    partial = parse_prefix(text, partial_strings=partial_strings)
     if partial is not None:
         return False, partial
     return f"the tool input {problem}; it starts {text[:_QUOTE]!r}"
@@ -581,7 +616,7 @@ def _build(state: MessageFold, message: Message) -> Message:
         if acc.stopped:
             content.append(acc.block)
             continue
-        finished = _finish(acc)
+        finished = _finish(acc, state.partial_strings)
         content.append(acc.block if isinstance(finished, str) else finished)
     built: Message = msgspec.structs.replace(message, content=content)
     return built
@@ -602,12 +637,24 @@ def _put(state: MessageFold, index: int, acc: _Block, work: int) -> MessageFold:
     ``pvector.cost`` nodes of one replace (counted in ``work``)."""
     if index == state.count - 1:
         return MessageFold(
-            state.message, state.earlier, acc, state.count, state.stopped, state.work + work
+            state.message,
+            state.earlier,
+            acc,
+            state.count,
+            state.stopped,
+            state.work + work,
+            state.partial_strings,
         )
     earlier = pvector.put(state.earlier, index, acc)
     work += pvector.cost(state.earlier)
     return MessageFold(
-        state.message, earlier, state.last, state.count, state.stopped, state.work + work
+        state.message,
+        earlier,
+        state.last,
+        state.count,
+        state.stopped,
+        state.work + work,
+        state.partial_strings,
     )
 
 

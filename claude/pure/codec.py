@@ -34,7 +34,16 @@ from returns.result import Failure, Result, Success
 
 from claude.pure.wire import Unknown
 
-__all__ = ["CodecError", "convert", "decode", "decode_work", "encode", "extra_fields", "plain"]
+__all__ = [
+    "CodecError",
+    "convert",
+    "decode",
+    "decode_work",
+    "encode",
+    "extra_fields",
+    "from_plain",
+    "plain",
+]
 
 _T = TypeVar("_T")
 
@@ -98,10 +107,13 @@ def convert(value: object, type_: type[_T]) -> Result[_T, CodecError]:
     A typed value is checked too (msgspec constructors do not check types): it is converted
     from its wire form, so the result is always a value whose fields have their declared types.
     """
-    return plain(value).bind(lambda data: _convert_plain(data, type_))
+    data = _plain(value)
+    return Failure(data) if isinstance(data, CodecError) else from_plain(data, type_)
 
 
-def _convert_plain(value: object, type_: type[_T]) -> Result[_T, CodecError]:
+def from_plain(value: object, type_: type[_T]) -> Result[_T, CodecError]:
+    """``convert`` for data that is already exact JSON builtins (what ``plain`` gives): skips
+    reading it again; never raises."""
     try:
         return Success(msgspec.convert(value, type_))
     except msgspec.ValidationError:
@@ -127,22 +139,28 @@ def plain(value: object) -> Result[object, CodecError]:
     >>> plain({"model": Loud("m")}).unwrap()
     {'model': 'm'}
     """
+    data = _plain(value)
+    return Failure(data) if isinstance(data, CodecError) else Success(data)
+
+
+def _plain(value: object) -> object:
+    """``plain`` without the ``Result``: the data, or the ``CodecError``."""
     try:
         # The common case in one C call: msgspec reads dicts, lists and Structs through the C
         # API (no overridden method runs) and refuses subclasses of str, int and float.
-        return Success(msgspec.to_builtins(value))
+        return msgspec.to_builtins(value)
     except RecursionError:
-        return Failure(_TOO_DEEP)
+        return _TOO_DEEP
     except Exception:  # the caller's objects may raise anything: read them slowly
         pass
     try:
-        return Success(_exact(value, "", 0))
+        return _exact(value, "", 0)
     except _Mismatch as mismatch:
-        return Failure(CodecError(path=mismatch.path, problem=mismatch.problem))
+        return CodecError(path=mismatch.path, problem=mismatch.problem)
     except RecursionError:
-        return Failure(_TOO_DEEP)
+        return _TOO_DEEP
     except Exception as exc:  # e.g. an object whose ``__class__`` raises, met by isinstance
-        return Failure(_unreadable(exc))
+        return _unreadable(exc)
 
 
 _MAX_DEPTH = 1000

@@ -8,7 +8,10 @@ partial mode; ``parse_prefix`` gives the same object for every prefix of valid J
 * a member whose key, colon or value was cut is dropped, and so is a cut array element, except
   that a cut object or array is kept with what it holds so far;
 * a cut string, literal (``tru``) or number that is not yet a number (``-``, ``1.``, ``1e``) is
-  dropped; a number that reads as one at the end (``12``, cut from ``123`` or not) is kept.
+  dropped; a number that reads as one at the end (``12``, cut from ``123`` or not) is kept;
+* with ``partial_strings=True`` (the SDK's mode under the ``fine-grained-tool-streaming``
+  beta) a cut string *value* is kept as far as it goes, a cut escape left out; a cut key still
+  drops its member.
 
 Text that is not a prefix of any JSON object (a syntax error, trailing text after the object,
 another kind of value) is ``None``: the fold reports it, where the SDK raises. One pass over the
@@ -36,6 +39,8 @@ _STRING: Final = re.compile(r'"(?:[^"\\\x00-\x1f]+|\\["\\/bfnrt]|\\u[0-9a-fA-F]{
 _STRING_CUT: Final = re.compile(
     r'"(?:[^"\\\x00-\x1f]+|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*(?:\\(?:u[0-9a-fA-F]{0,3})?)?\Z'
 )
+_CUT_ESCAPE: Final = re.compile(r"\\(?:u[0-9a-fA-F]{0,3})?\Z")
+_LAST_ESCAPE: Final = re.compile(r"\\u[0-9a-fA-F]{4}\Z")
 _NUMBER_RUN: Final = re.compile(r"[-+0-9.eE]+")
 _NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
 _NUMBER_CUT: Final = re.compile(r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][+-]?[0-9]*)?)?\Z")
@@ -54,14 +59,18 @@ class _Cut:
 _CUT: Final = _Cut()
 
 
-def parse_prefix(text: str) -> dict[str, object] | None:
-    """The object the JSON prefix ``text`` stands for (rules: module docstring), else ``None``."""
+def parse_prefix(text: str, *, partial_strings: bool = False) -> dict[str, object] | None:
+    """The object the JSON prefix ``text`` stands for (rules: module docstring), else ``None``.
+
+    >>> parse_prefix('{"city": "Par', partial_strings=True)
+    {'city': 'Par'}
+    """
     n = len(text)
     i = _skip(text, 0)
     if i == n or text[i] != "{":
         return None
     try:
-        value, i = _value(text, i, 0)
+        value, i = _value(text, i, 0, partial_strings)
     except (_Invalid, RecursionError, msgspec.DecodeError):  # e.g. a number out of range
         return None
     if _skip(text, i) != n:
@@ -75,17 +84,17 @@ def _skip(s: str, i: int) -> int:
     return _WS.match(s, i).end()  # type: ignore[union-attr]  # the pattern matches empty text
 
 
-def _value(s: str, i: int, depth: int) -> tuple[object, int]:
+def _value(s: str, i: int, depth: int, partial: bool) -> tuple[object, int]:
     """The value at ``s[i]`` and the index after it; ``_CUT`` if the text ends inside it."""
     if depth > _MAX_DEPTH:
         raise _Invalid
     c = s[i]
     if c == "{":
-        return _object(s, i + 1, depth)
+        return _object(s, i + 1, depth, partial)
     if c == "[":
-        return _array(s, i + 1, depth)
+        return _array(s, i + 1, depth, partial)
     if c == '"':
-        return _string(s, i)
+        return _string(s, i, partial)
     if c in _LITERALS:
         word, value = _LITERALS[c]
         got = s[i : i + len(word)]
@@ -105,16 +114,28 @@ def _value(s: str, i: int, depth: int) -> tuple[object, int]:
     raise _Invalid
 
 
-def _string(s: str, i: int) -> tuple[object, int]:
+def _string(s: str, i: int, partial: bool) -> tuple[object, int]:
     whole = _STRING.match(s, i)
     if whole is not None:
         return msgspec.json.decode(whole.group()), whole.end()
     if _STRING_CUT.match(s, i):
-        return _CUT, len(s)
+        if not partial:
+            return _CUT, len(s)
+        kept = _CUT_ESCAPE.sub("", s[i:])  # a cut ``\`` or ``\u12`` is left out
+        return _cut_string(kept), len(s)
     raise _Invalid
 
 
-def _object(s: str, i: int, depth: int) -> tuple[object, int]:
+def _cut_string(kept: str) -> str:
+    """A cut string's text so far; a lone high surrogate at its end (half a pair) left out."""
+    try:
+        value: str = msgspec.json.decode(kept + '"')
+    except msgspec.DecodeError:
+        value = msgspec.json.decode(_LAST_ESCAPE.sub("", kept) + '"')
+    return value
+
+
+def _object(s: str, i: int, depth: int, partial: bool) -> tuple[object, int]:
     n = len(s)
     out: dict[str, object] = {}
     first = True
@@ -126,7 +147,7 @@ def _object(s: str, i: int, depth: int) -> tuple[object, int]:
             return out, i + 1
         if s[i] != '"':
             raise _Invalid
-        key, i = _string(s, i)
+        key, i = _string(s, i, False)  # a cut key drops its member in either mode
         if key is _CUT:
             return out, n
         i = _skip(s, i)
@@ -137,7 +158,7 @@ def _object(s: str, i: int, depth: int) -> tuple[object, int]:
         i = _skip(s, i + 1)
         if i == n:
             return out, n
-        value, i = _value(s, i, depth + 1)
+        value, i = _value(s, i, depth + 1, partial)
         if value is _CUT:
             return out, n
         assert isinstance(key, str)
@@ -153,7 +174,7 @@ def _object(s: str, i: int, depth: int) -> tuple[object, int]:
         first = False
 
 
-def _array(s: str, i: int, depth: int) -> tuple[object, int]:
+def _array(s: str, i: int, depth: int, partial: bool) -> tuple[object, int]:
     n = len(s)
     out: list[object] = []
     first = True
@@ -163,7 +184,7 @@ def _array(s: str, i: int, depth: int) -> tuple[object, int]:
             return out, n
         if first and s[i] == "]":
             return out, i + 1
-        value, i = _value(s, i, depth + 1)
+        value, i = _value(s, i, depth + 1, partial)
         if value is _CUT:
             return out, n
         out.append(value)

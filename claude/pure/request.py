@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ import msgspec
 from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
-from claude.pure.codec import convert, encode, plain
+from claude.pure.codec import encode, from_plain, plain
 from claude.pure.credentials import Credentials
 from claude.pure.errors import ClaudeError, InvalidArgument, MissingCredentials
 from claude.pure.options import check_header_fields
@@ -206,12 +207,14 @@ def unchecked(params: MessageRequest | Mapping[str, object]) -> Unchecked:
     return Unchecked(params)
 
 
-HEADER_PARAMS: Final = {
-    # The SDK (2.14, messages.create and beta.messages.create) sends these as headers, not JSON.
-    "user_profile_id": "anthropic-user-profile-id",
-    "workspace_id": "anthropic-workspace-id",
-    "betas": "anthropic-beta",
-}
+HEADER_PARAMS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # The SDK (2.14, messages.create and beta.messages.create) sends these as headers.
+        "user_profile_id": "anthropic-user-profile-id",
+        "workspace_id": "anthropic-workspace-id",
+        "betas": "anthropic-beta",
+    }
+)
 """Request parameters that travel as headers: parameter name -> header name."""
 
 # A name this close to a known one is a typo (``max_tokn``), not a field newer than us.
@@ -238,14 +241,17 @@ def _plain_params(params: object) -> Result[dict[str, object], InvalidArgument]:
 
 
 def _read_params(params: object) -> Result[dict[str, object], InvalidArgument]:
-    if not isinstance(params, MessageRequest | Mapping):
+    if type(params) is Unchecked:
+        params = params.params
+    # ``type(...) is dict`` first: the common case skips the slower ABC check.
+    if type(params) is not dict and not isinstance(params, MessageRequest | Mapping):
         return Failure(
             InvalidArgument(
                 path="request",
                 problem=f"expected a dict or MessageRequest, got {type(params).__name__}",
             )
         )
-    data = plain(params.params if isinstance(params, Unchecked) else params)
+    data = plain(params)
     if not is_successful(data):
         error = data.failure()
         return Failure(InvalidArgument(path=error.path or "request", problem=error.problem))
@@ -261,7 +267,7 @@ def _typed(data: dict[str, object]) -> Result[MessageRequest, InvalidArgument]:
             near = _near_miss(key)
             if near is not None:
                 return Failure(near)
-    return convert(data, MessageRequest).alt(
+    return from_plain(data, MessageRequest).alt(
         lambda e: InvalidArgument(path=e.path or "request", problem=e.problem)
     )
 
@@ -292,27 +298,35 @@ def build_message_request(
     no local rule applied: for what the API accepts before this library knows it.
     """
     check = checks and type(params) is not Unchecked  # type(): never runs the caller's code
-    return (
-        _check_extras(extra_body, extra_headers)
-        .bind(lambda _: _plain_params(params))
-        .bind(lambda data: _checked(data, target) if check else Success(data))
-        .bind(_split_headers)
-        .bind(
-            lambda split: (
-                _stream_flag_plain(split[0], stream=stream)
-                .bind(lambda data: _body(data, extra_body))
-                .map(
-                    lambda body: HttpRequest(
-                        method="POST",
-                        url=target.base_url + MESSAGES_PATH,
-                        headers=_headers(
-                            target, stream=stream, params=split[1], extra=extra_headers
-                        ),
-                        body=body,
-                        origin=target.origin,
-                    )
-                )
-            )
+    # Early returns rather than a chain of binds: this runs once per request, on the hot path.
+    extras = _check_extras(extra_body, extra_headers)
+    if isinstance(extras, Failure):
+        return extras
+    read = _plain_params(params)
+    if isinstance(read, Failure):
+        return read
+    data = read.unwrap()
+    if check:
+        checked = _checked(data, target)
+        if isinstance(checked, Failure):
+            return checked
+    split = _split_headers(data)
+    if isinstance(split, Failure):
+        return split
+    rest, header_params = split.unwrap()
+    sent = _stream_flag_plain(rest, stream=stream)
+    if isinstance(sent, Failure):
+        return sent
+    body = _body(sent.unwrap(), extra_body)
+    if isinstance(body, Failure):
+        return body
+    return Success(
+        HttpRequest(
+            method="POST",
+            url=target.base_url + MESSAGES_PATH,
+            headers=_headers(target, stream=stream, params=header_params, extra=extra_headers),
+            body=body.unwrap(),
+            origin=target.origin,
         )
     )
 
@@ -324,11 +338,11 @@ def _checked(data: dict[str, object], target: Target) -> Result[dict[str, object
     order given, ``1`` staying ``1`` where the schema says float, so a recorded request goes
     out as it was recorded.
     """
-    return (
-        _typed(data)
-        .bind(lambda request: validate(request, api_version=target.api_version))
-        .map(lambda _: data)
-    )
+    typed = _typed(data)
+    if isinstance(typed, Failure):
+        return typed
+    valid = validate(typed.unwrap(), api_version=target.api_version)
+    return valid if isinstance(valid, Failure) else Success(data)
 
 
 _STREAM_WITHOUT_STREAMING: Final = InvalidArgument(
@@ -357,8 +371,8 @@ def _split_headers(
     Checked here too (``validate`` has the same rule), because this also runs with the checks
     off: a value that is no one-line string cannot be a header, whatever the API accepts.
     """
-    if not any(name in data for name in HEADER_PARAMS):
-        return Success((data, {}))
+    if "user_profile_id" not in data and "workspace_id" not in data and "betas" not in data:
+        return Success((data, {}))  # the common case, without a loop
     rest = dict(data)
     headers: dict[str, str] = {}
     for name, header in HEADER_PARAMS.items():

@@ -797,9 +797,9 @@ def test_tool_json_is_parsed_once_per_block(monkeypatch: pytest.MonkeyPatch) -> 
     calls: list[int] = []
     real = accumulate._parse_input
 
-    def counting(text: str) -> object:
+    def counting(text: str, partial_strings: bool = False) -> object:
         calls.append(len(text))
-        return real(text)
+        return real(text, partial_strings)
 
     monkeypatch.setattr(accumulate, "_parse_input", counting)
     pieces = ['{"items": [', *(['"abcdef", '] * 10_000), "1]}"]

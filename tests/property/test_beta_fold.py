@@ -57,14 +57,21 @@ def _sdk() -> tuple[anthropic.Anthropic, list[bytes]]:
     return client, body
 
 
-def sdk_beta_fold(frames: Sequence[Frame]) -> JsonDict:
-    """The SDK's beta accumulator's final snapshot of ``frames``."""
+FINE_GRAINED = "fine-grained-tool-streaming-2025-05-14"
+
+
+def sdk_beta_fold(frames: Sequence[Frame], *, fine_grained: bool = False) -> JsonDict:
+    """The SDK's beta accumulator's final snapshot of ``frames`` (for a request that sent the
+    fine-grained tool streaming beta when ``fine_grained``)."""
     client, body = _sdk()
     body[0] = to_sse(frames)
     with (
         warnings.catch_warnings(),
         client.beta.messages.stream(
-            model="claude-haiku-4-5", max_tokens=64, messages=[{"role": "user", "content": "hi"}]
+            model="claude-haiku-4-5",
+            max_tokens=64,
+            messages=[{"role": "user", "content": "hi"}],
+            betas=[FINE_GRAINED] if fine_grained else [],
         ) as stream,
     ):
         warnings.simplefilter("ignore", UserWarning)  # the SDK's to_dict on blocks it does not know
@@ -72,10 +79,10 @@ def sdk_beta_fold(frames: Sequence[Frame]) -> JsonDict:
     return snapshot
 
 
-def our_fold(data: bytes, cuts: Sequence[int]) -> Message:
+def our_fold(data: bytes, cuts: Sequence[int], *, fine_grained: bool = False) -> Message:
     """``data`` fed to the SSE parser in the chunks ``cuts`` makes, decoded and folded by batch."""
     bounds = [0, *sorted(cuts), len(data)]
-    state, fold = sse.SseState(), start()
+    state, fold = sse.SseState(), start(partial_strings=fine_grained)
     for a, b in itertools.pairwise(bounds):
         state, events = sse.feed(state, data[a:b])
         decoded = decode_events(events)
@@ -87,13 +94,16 @@ def our_fold(data: bytes, cuts: Sequence[int]) -> Message:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(beta_streams(), st.data())
-def test_fold_equals_the_sdks_beta_accumulator(frames: list[Frame], data: st.DataObject) -> None:
-    """Any beta stream, in any chunking, folds to exactly the SDK's beta snapshot."""
+@given(beta_streams(), st.booleans(), st.data())
+def test_fold_equals_the_sdks_beta_accumulator(
+    frames: list[Frame], fine_grained: bool, data: st.DataObject
+) -> None:
+    """Any beta stream, in any chunking, folds to exactly the SDK's beta snapshot, with and
+    without the fine-grained tool streaming beta (which keeps cut strings in tool input)."""
     body = to_sse(frames)
     cuts = data.draw(st.lists(st.integers(0, len(body)), max_size=8))
-    ours = our_fold(body, cuts)
-    assert msgspec.to_builtins(ours) == sdk_beta_fold(frames)
+    ours = our_fold(body, cuts, fine_grained=fine_grained)
+    assert msgspec.to_builtins(ours) == sdk_beta_fold(frames, fine_grained=fine_grained)
 
 
 TYPED = {
@@ -133,3 +143,56 @@ def test_beta_blocks_fold_to_their_typed_structs(frames: list[Frame]) -> None:
             )
             cut = block.id == "toolu_02"
             assert block.partial_json == (pieces if cut else None)
+
+
+def test_fine_grained_tool_streaming_keeps_a_cut_string() -> None:
+    """Under the fine-grained tool streaming beta a tool input cut inside a string keeps the
+    string so far, as the SDK does; without it the cut member is left out, as the SDK does."""
+    frames: list[Frame] = [
+        ("message_start", json.dumps({"type": "message_start", "message": MESSAGE})),
+        (
+            "content_block_start",
+            json.dumps(
+                {
+                    "type": "content_block_start",
+                    "index": 0,
+                    "content_block": {"type": "tool_use", "id": "t", "name": "f", "input": {}},
+                }
+            ),
+        ),
+        (
+            "content_block_delta",
+            json.dumps(
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "input_json_delta", "partial_json": '{"city": "Os'},
+                }
+            ),
+        ),
+        ("content_block_stop", '{"type": "content_block_stop", "index": 0}'),
+        (
+            "message_delta",
+            '{"type": "message_delta", "delta": {"stop_reason": "max_tokens"}, '
+            '"usage": {"output_tokens": 5}}',
+        ),
+        ("message_stop", '{"type": "message_stop"}'),
+    ]
+    for fine_grained, expected in ((True, {"city": "Os"}), (False, {})):
+        ours = our_fold(to_sse(frames), [], fine_grained=fine_grained)
+        tool = ours.content[0]
+        assert isinstance(tool, ToolUseBlock) and tool.input == expected
+        assert tool.partial_json == '{"city": "Os'
+        assert msgspec.to_builtins(ours) == sdk_beta_fold(frames, fine_grained=fine_grained)
+
+
+MESSAGE: JsonDict = {
+    "id": "msg_1",
+    "type": "message",
+    "role": "assistant",
+    "model": "claude-haiku-4-5",
+    "content": [],
+    "stop_reason": None,
+    "stop_sequence": None,
+    "usage": {"input_tokens": 3, "output_tokens": 1},
+}

@@ -59,6 +59,23 @@ def test_every_prefix_reads_as_the_sdks_partial_parser(
     assert json.dumps(ours) == json.dumps(theirs)  # same key order, same int/float kinds
 
 
+@many
+@given(spaced(), st.data())
+@example('{"a": "hel\\', None)
+@example('{"a": "\\u00', None)
+def test_every_prefix_reads_as_the_sdks_fine_grained_parser(
+    text: str, data: st.DataObject | None
+) -> None:
+    """With ``partial_strings`` a prefix gives what jiter's ``trailing-strings`` mode gives (the
+    SDK's parse under the fine-grained tool streaming beta): cut string values kept."""
+    cut = len(text) if data is None else data.draw(st.integers(1, len(text)))
+    prefix = text[:cut]
+    ours = parse_prefix(prefix, partial_strings=True)
+    theirs = jiter.from_json(prefix.encode(), partial_mode="trailing-strings")
+    assert ours == theirs
+    assert json.dumps(ours) == json.dumps(theirs)
+
+
 @given(
     st.sampled_from(
         [
