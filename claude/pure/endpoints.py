@@ -29,7 +29,8 @@ from returns.result import Failure, Result, Success
 from claude.pure.codec import decode, encode
 from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.pure.options import CallOptions, check_header_fields, check_query
-from claude.pure.request import Headers, HttpRequest, Target, build_message_request
+from claude.pure.request import Headers, HttpRequest, Target, Unchecked, build_message_request
+from claude.pure.wire import MessageRequest
 
 __all__ = [
     "BATCHES_PATH",
@@ -237,13 +238,18 @@ def count_tokens_request(
 
     The parameters go through ``build_message_request`` (the same typo, type and rule checks,
     header parameters moved to headers); ``max_tokens``, which count tokens does not take, is
-    only supplied for the checks and is not sent unless the caller gave it.
+    only supplied for the checks and is not sent unless the caller's dict gave it (a typed
+    ``MessageRequest`` must hold one: it is dropped). ``unchecked(params)`` skips the checks
+    and is sent as given.
     """
-    given = params if isinstance(params, Mapping) else None
-    injected = given is not None and "max_tokens" not in given
-    checked_params: object = (
-        {**given, "max_tokens": 1} if injected and given is not None else params
-    )
+    checked_params: object = params
+    injected = False
+    if isinstance(params, MessageRequest):
+        injected = True
+    elif (
+        isinstance(params, Mapping) and type(params) is not Unchecked and "max_tokens" not in params
+    ):
+        checked_params, injected = {**params, "max_tokens": 1}, True
     built = build_message_request(
         checked_params,  # type: ignore[arg-type]  # a non-dict is refused by the builder itself
         target=target,

@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-import anyio
 from returns.result import Failure, Result, Success
 
 from claude.pure import multipart
@@ -181,8 +180,10 @@ async def aupload_file(
     observe: Observer | None = None,
 ) -> Result[FileObject, ClaudeError]:
     """The async twin of ``upload_file`` (the file read in the worker thread)."""
-    prepared = await anyio.to_thread.run_sync(
-        lambda: _upload(session, source, options, media_type=media_type, filename=filename)
+    prepared = await session.hop(
+        functools.partial(
+            _upload, session, source, options, media_type=media_type, filename=filename
+        )
     )
     if isinstance(prepared, Failure):
         return Failure(prepared.failure())
