@@ -283,3 +283,18 @@ def test_a_bad_limit_is_refused_naming_it(limit: object) -> None:
         assert result.unwrap() == ({} if limit is None else {"limit": str(limit)})
     else:
         assert result.failure().path == "limit"
+
+
+def test_count_tokens_drops_a_typed_requests_max_tokens_and_keeps_unchecked_as_given() -> None:
+    """A ``MessageRequest`` (which must hold ``max_tokens``) is counted without it; an
+    ``unchecked`` dict goes as given, unknown fields included."""
+    from claude.pure.request import unchecked
+    from claude.pure.wire import MessageRequest
+
+    msgs = [{"role": "user", "content": "x"}]
+    typed = MessageRequest(model="m", max_tokens=5, messages=msgs)  # type: ignore[arg-type]
+    sent = ours(endpoints.count_tokens_request(typed, target=target(), options=NO))
+    assert sent.body == {"model": "m", "messages": msgs}
+    raw = unchecked({"model": "m", "messages": msgs, "brand_new": 1})
+    sent = ours(endpoints.count_tokens_request(raw, target=target(), options=NO))
+    assert sent.body == {"model": "m", "messages": msgs, "brand_new": 1}
