@@ -11,12 +11,14 @@ from returns.result import Result
 
 from claude import shell
 from claude.pure.errors import ApiError, ClaudeError, InvalidArgument
+from claude.pure.failover import FailoverPolicy
 from claude.pure.ratelimit import EndpointClass, RateLimitPolicy, TokenBucketPolicy
+from claude.pure.record import CallRecord
 from claude.pure.resources import ModelInfo
 from claude.pure.retry import RetryPolicy
 from claude.shell.client import Client
 from claude.testing import Fault, LocalServer
-from tests.shell.conftest import HELLO, Mode
+from tests.shell.conftest import HELLO, Mode, free_port
 
 _T = TypeVar("_T")
 
@@ -172,3 +174,20 @@ def test_a_closed_client_refuses_every_new_call(closed: Client) -> None:
     for result in (closed.get_model("m"), closed.list_models(), closed.count_tokens(COUNT)):
         error = result.failure()
         assert isinstance(error, InvalidArgument) and error.path == "client"
+
+
+def test_failover_keeps_the_endpoints_path_and_query(
+    client: Client, server: LocalServer, mode: Mode
+) -> None:
+    """Under failover a models call goes to the next endpoint with its own path and query."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    policies = shell.Policies(failover=FailoverPolicy(endpoints=[dead, server.base_url]))
+    records: list[CallRecord] = []
+    page = run(
+        mode,
+        lambda: client.list_models(limit=2, policies=policies, observe=records.append),
+        lambda: client.alist_models(limit=2, policies=policies, observe=records.append),
+    )
+    assert len(page.unwrap().data) == 2
+    assert server.requests[-1].path == "/v1/models?limit=2"
+    assert [a.endpoint for a in records[0].attempts] == [dead, server.base_url]
