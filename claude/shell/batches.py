@@ -10,6 +10,7 @@ session's clock, and stops when the batch ends, at its deadline, or when ``cance
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
@@ -380,19 +381,24 @@ def batch_results(
         yield Failure(opened.failure())
         return
     state = pure.ResultsState()
-    for chunk in chunks(session, opened.unwrap(), deadline=deadline):
-        if isinstance(chunk, ClaudeError):
-            yield Failure(chunk)
-            return
-        state, lines = pure.feed(state, chunk)
-        yield from lines
+    with contextlib.closing(chunks(session, opened.unwrap(), deadline=deadline)) as pieces:
+        for chunk in pieces:
+            if isinstance(chunk, ClaudeError):
+                yield Failure(chunk)
+                return
+            state, lines = pure.feed(state, chunk)
+            yield from lines
     yield from pure.finish(state)
 
 
 async def abatch_results(
     session: Session, batch: str | MessageBatch, options: Result[CallOptions, ClaudeError]
 ) -> AsyncIterator[Result[BatchResultLine, ClaudeError]]:
-    """The async twin of ``batch_results`` (``async for``); the loop never blocks."""
+    """The async twin of ``batch_results`` (``async for``); the loop never blocks.
+
+    Stopping early? Close it, ``async with contextlib.aclosing(client.abatch_results(b)) as
+    lines:``, so the connection is freed at once rather than when the generator is collected.
+    """
     built = _results_request(session, batch, options)
     if isinstance(built, Failure):
         yield Failure(built.failure())
@@ -403,13 +409,14 @@ async def abatch_results(
         yield Failure(opened.failure())
         return
     state = pure.ResultsState()
-    async for chunk in achunks(session, opened.unwrap(), deadline=deadline):
-        if isinstance(chunk, ClaudeError):
-            yield Failure(chunk)
-            return
-        state, lines = pure.feed(state, chunk)
-        for line in lines:
-            yield line
+    async with contextlib.aclosing(achunks(session, opened.unwrap(), deadline=deadline)) as pieces:
+        async for chunk in pieces:
+            if isinstance(chunk, ClaudeError):
+                yield Failure(chunk)
+                return
+            state, lines = pure.feed(state, chunk)
+            for line in lines:
+                yield line
     for line in pure.finish(state):
         yield line
 
