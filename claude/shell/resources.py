@@ -26,7 +26,7 @@ from claude.pure.endpoints import (
     resource_id,
 )
 from claude.pure.errors import ClaudeError, InvalidArgument
-from claude.pure.options import CallOptions, check_timeout
+from claude.pure.options import CallOptions
 from claude.pure.request import HttpRequest, Target
 from claude.pure.resources import ModelInfo, ModelPage
 from claude.pure.response import decode_json_reply
@@ -50,7 +50,6 @@ __all__ = [
     "iter_models",
     "list_models",
     "next_after",
-    "options_of",
     "target_of",
     "walk",
 ]
@@ -64,28 +63,6 @@ Decode = Callable[[int, Mapping[str, str], bytes], Result[_T, ClaudeError]]
 def decoder(type_: type[_T]) -> Decode[_T]:
     """The reply decoder for a JSON endpoint answering ``type_``."""
     return functools.partial(decode_json_reply, type_=type_)
-
-
-def options_of(
-    *,
-    timeout: float | None,
-    extra_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, str] | None,
-    extra_body: Mapping[str, object] | None,
-) -> Result[CallOptions, ClaudeError]:
-    """The per-call options, ``timeout`` checked."""
-    return (
-        check_timeout(timeout)
-        .map(
-            lambda seconds: CallOptions(
-                timeout=seconds,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-            )
-        )
-        .alt(lambda e: e)
-    )
 
 
 def target_of(session: Session) -> Result[Target, ClaudeError]:
