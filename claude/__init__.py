@@ -18,6 +18,8 @@ from claude.pure.failover import FailoverPolicy as FailoverPolicy
 from claude.pure.failover import FailoverStrategy as FailoverStrategy
 from claude.pure.health import HealthCheckPolicy as HealthCheckPolicy
 from claude.pure.health import HealthCheckStrategy as HealthCheckStrategy
+from claude.pure.quota import QuotaExceeded as QuotaExceeded
+from claude.pure.quota import QuotaPolicy as QuotaPolicy
 from claude.pure.ratelimit import EndpointClass as EndpointClass
 from claude.pure.ratelimit import RateLimitPolicy as RateLimitPolicy
 from claude.pure.ratelimit import SlidingWindowPolicy as SlidingWindowPolicy
@@ -57,6 +59,8 @@ __all__ = [
     "ImageBlock",
     "Message",
     "MessageRequest",
+    "QuotaExceeded",
+    "QuotaPolicy",
     "RateLimitPolicy",
     "RedactedThinkingBlock",
     "RetryPolicy",

@@ -504,10 +504,6 @@ def tool(
         )
     if description is not None and not description.strip():
         return Failure(_bad(label, "the description is empty; say what the tool does, or omit it"))
-    if description is not None and len(description) > 1024:
-        return Failure(
-            _bad(label, f"the description is {len(description)} characters; at most 1024")
-        )
     schema = _schema(label, properties, required, input_schema)
     if isinstance(schema, Failure):
         return schema

@@ -16,7 +16,11 @@ reads and output) and its cost in USD (``claude.pure.cost``).
   it would cross and by how much. A limit is crossed when the total would be *above* it.
 * ``record`` is check-then-count in one step: ``Success(new state)`` or the refusal, state unchanged.
 * ``add`` counts unconditionally (usage that already happened is never dropped).
-* ``settle`` replaces a reserved estimate by the real usage once the reply is in.
+* ``reserve`` is ``record`` that also returns a ``Reservation``: the estimate, the model and the
+  period it was counted in.
+* ``settle`` replaces a reservation's estimate by the real usage once the reply is in, in the
+  period the reservation was made (a call that started before midnight belongs to that day: the
+  new day is not charged for it, nor is the old day's estimate taken off the new day's total).
 
 The pre-call estimate (``estimate``) takes the input tokens from ``count_tokens`` when the caller
 has them and otherwise counts only the request's ``max_tokens`` (the most the reply can add).
@@ -47,6 +51,7 @@ __all__ = [
     "QuotaExceeded",
     "QuotaPolicy",
     "QuotaState",
+    "Reservation",
     "Spend",
     "add",
     "check",
@@ -55,6 +60,7 @@ __all__ = [
     "import_json",
     "period",
     "record",
+    "reserve",
     "settle",
     "spend",
     "totals",
@@ -278,30 +284,54 @@ def record(
     )
 
 
-def settle(
-    state: QuotaState, *, reserved: Spend, actual: Spend, model: str, at: Period
-) -> QuotaState:
-    """Replace an estimate ``record``-ed before a call by the call's real usage.
+class Reservation(msgspec.Struct, frozen=True, kw_only=True):
+    """An estimate counted before a call: what, for which model, and in which period."""
 
-    Counters whose period rolled over since the reservation no longer hold it: they get
-    ``actual`` alone. Totals never go below zero.
+    use: Spend
+    model: str
+    at: Period
+
+
+def reserve(
+    state: QuotaState, policy: QuotaPolicy, use: Spend, *, model: str, at: Period
+) -> Result[tuple[QuotaState, Reservation], QuotaExceeded]:
+    """``record`` that also hands back the ``Reservation`` to ``settle`` after the call.
+
+    >>> day = period(datetime.date(2026, 12, 1))
+    >>> state, held = reserve(QuotaState(), QuotaPolicy(), Spend(tokens=9), model="m", at=day).unwrap()
+    >>> held.at.day, totals(state, at=day)[0].tokens
+    ('2026-12-01', 9)
     """
-    now = _rolled(state, at)
+    return record(state, policy, use, model=model, at=at).map(
+        lambda new: (new, Reservation(use=use, model=model, at=at))
+    )
 
-    def delta(same_period: bool) -> Spend:
-        if not same_period:
-            return actual
-        return Spend(
-            requests=actual.requests - reserved.requests,
-            tokens=actual.tokens - reserved.tokens,
-            cost=actual.cost - reserved.cost,
-        )
 
+def settle(state: QuotaState, reservation: Reservation, actual: Spend) -> QuotaState:
+    """Replace a reservation's estimate by the call's real usage, in the reservation's period.
+
+    The counters of the day (month) the reservation was made get ``actual - estimate``. When
+    that day (month) is over and its counters were already dropped, nothing changes there: the
+    call belonged to the old period, so the new one is not charged for it. Totals never go
+    below zero.
+
+    >>> day = period(datetime.date(2026, 12, 1))
+    >>> state, held = reserve(QuotaState(), QuotaPolicy(), Spend(tokens=900), model="m", at=day).unwrap()
+    >>> totals(settle(state, held, Spend(tokens=120)), at=day)[0].tokens
+    120
+    """
+    use, at = reservation.use, reservation.at
+    delta = Spend(
+        requests=actual.requests - use.requests,
+        tokens=actual.tokens - use.tokens,
+        cost=actual.cost - use.cost,
+    )
+    same_day, same_month = state.day == at.day, state.month == at.month
     return QuotaState(
-        day=now.day,
-        month=now.month,
-        daily=_bump(now.daily, model, delta(state.day == at.day)),
-        monthly=_bump(now.monthly, model, delta(state.month == at.month)),
+        day=state.day,
+        month=state.month,
+        daily=_bump(state.daily, reservation.model, delta) if same_day else state.daily,
+        monthly=_bump(state.monthly, reservation.model, delta) if same_month else state.monthly,
     )
 
 

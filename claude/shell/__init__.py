@@ -10,8 +10,10 @@ settings, clock, connection slots, the one thread hop) -> ``transport`` (the onl
 imports urllib3) and ``slots`` / ``clock`` / ``holders``.
 """
 
+from claude.shell.calls import aexecute_with_quota as aexecute_with_quota
 from claude.shell.calls import asend as asend
 from claude.shell.calls import astream as astream
+from claude.shell.calls import execute_with_quota as execute_with_quota
 from claude.shell.calls import send as send
 from claude.shell.calls import stream as stream
 from claude.shell.client import Client as Client
@@ -25,6 +27,7 @@ from claude.shell.control import ControlledStream as ControlledStream
 from claude.shell.holders import CircuitBreaker as CircuitBreaker
 from claude.shell.holders import Failover as Failover
 from claude.shell.holders import RateLimiter as RateLimiter
+from claude.shell.quota import QuotaTracker as QuotaTracker
 from claude.shell.streaming import AsyncMessageStream as AsyncMessageStream
 from claude.shell.streaming import MessageStream as MessageStream
 from claude.shell.streaming import StreamEnded as StreamEnded
@@ -40,12 +43,15 @@ __all__ = [
     "FakeClock",
     "MessageParams",
     "MessageStream",
+    "QuotaTracker",
     "RateLimiter",
     "StreamEnded",
     "SystemClock",
+    "aexecute_with_quota",
     "asend",
     "astream",
     "default_client",
+    "execute_with_quota",
     "send",
     "stream",
 ]

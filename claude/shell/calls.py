@@ -9,9 +9,11 @@ from returns.result import Result
 from claude.pure.errors import ClaudeError
 from claude.pure.wire import Message
 from claude.shell.client import Client, MessageParams, default_client
+from claude.shell.metered import Estimate
+from claude.shell.quota import QuotaTracker
 from claude.shell.streaming import AsyncMessageStream, MessageStream
 
-__all__ = ["asend", "astream", "send", "stream"]
+__all__ = ["aexecute_with_quota", "asend", "astream", "execute_with_quota", "send", "stream"]
 
 
 def send(
@@ -87,6 +89,52 @@ def astream(
     """The async twin of ``stream``: ``async with astream(request) as events: ...``."""
     return (client or default_client()).astream(
         request,
+        timeout=timeout,
+        extra_body=extra_body,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+    )
+
+
+def execute_with_quota(
+    request: MessageParams,
+    tracker: QuotaTracker,
+    *,
+    client: Client | None = None,
+    estimate: Estimate | None = None,
+    timeout: float | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
+) -> Result[Message, ClaudeError]:
+    """``Client.execute_with_quota`` on ``client`` or the default one: one call under ``tracker``."""
+    return (client or default_client()).execute_with_quota(
+        request,
+        tracker,
+        estimate=estimate,
+        timeout=timeout,
+        extra_body=extra_body,
+        extra_headers=extra_headers,
+        extra_query=extra_query,
+    )
+
+
+async def aexecute_with_quota(
+    request: MessageParams,
+    tracker: QuotaTracker,
+    *,
+    client: Client | None = None,
+    estimate: Estimate | None = None,
+    timeout: float | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
+) -> Result[Message, ClaudeError]:
+    """The async twin of ``execute_with_quota``."""
+    return await (client or default_client()).aexecute_with_quota(
+        request,
+        tracker,
+        estimate=estimate,
         timeout=timeout,
         extra_body=extra_body,
         extra_headers=extra_headers,

@@ -69,6 +69,8 @@ from claude.shell.clock import SYSTEM_CLOCK, Clock
 from claude.shell.execute import Observer, Policies, aexecute, execute
 from claude.shell.files import FileSource, PathLike
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
+from claude.shell.metered import Estimate, ametered, metered
+from claude.shell.quota import QuotaTracker
 from claude.shell.session import MessageParams, Session, merged_target
 from claude.shell.streaming import (
     AsyncMessageStream,
@@ -573,23 +575,36 @@ class Client:
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        quota: QuotaTracker | None = None,
+        estimate: Estimate | None = None,
     ) -> Result[Message, ClaudeError]:
-        """Send under every policy given, in the order rate limit -> breaker -> failover ->
-        send -> classify -> retry (see ``claude.shell.execute``)."""
-        return execute(
-            self._session,
-            request,
-            Policies(
-                retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
-            ),
-            observe=observe,
-            options=CallOptions(
-                timeout=timeout,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-            ),
-        )
+        """Send under every policy given, in the order quota -> rate limit -> breaker ->
+        failover -> send -> classify -> retry (see ``claude.shell.execute``).
+
+        ``quota`` comes first and once per call, not per retry: the estimate is reserved
+        before the first attempt (a refusal sends nothing) and settled with the usage of the
+        reply finally kept (see ``claude.shell.metered``).
+        """
+
+        def run() -> Result[Message, ClaudeError]:
+            return execute(
+                self._session,
+                request,
+                Policies(
+                    retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
+                ),
+                observe=observe,
+                options=CallOptions(
+                    timeout=timeout,
+                    extra_body=extra_body,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                ),
+            )
+
+        if quota is None:
+            return run()
+        return metered(quota, request, run, estimate=estimate)
 
     async def aexecute_with_enterprise_features(
         self,
@@ -605,21 +620,96 @@ class Client:
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        quota: QuotaTracker | None = None,
+        estimate: Estimate | None = None,
     ) -> Result[Message, ClaudeError]:
         """The async twin of ``execute_with_enterprise_features``."""
-        return await aexecute(
-            self._session,
+
+        async def run() -> Result[Message, ClaudeError]:
+            return await aexecute(
+                self._session,
+                request,
+                Policies(
+                    retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
+                ),
+                observe=observe,
+                options=CallOptions(
+                    timeout=timeout,
+                    extra_body=extra_body,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                ),
+            )
+
+        if quota is None:
+            return await run()
+        return await ametered(quota, request, run, estimate=estimate)
+
+    def execute_with_quota(
+        self,
+        request: MessageParams,
+        tracker: QuotaTracker,
+        *,
+        estimate: Estimate | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """Send once ``tracker`` has reserved the call's estimate; settle with its real usage.
+
+        The estimate is ``max_tokens`` of output plus ``estimate`` input tokens (a number, or a
+        callable such as ``lambda r: client.count_tokens(r)``). A call that would cross a limit
+        is ``Failure(QuotaExceeded)`` naming it and by how much, and sends nothing.
+        """
+        return metered(
+            tracker,
             request,
-            Policies(
-                retry=retry, breaker=breaker, limiter=limiter, failover=failover, nowait=nowait
+            lambda: execute(
+                self._session,
+                request,
+                Policies(),
+                observe=observe,
+                options=CallOptions(
+                    timeout=timeout,
+                    extra_body=extra_body,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                ),
             ),
-            observe=observe,
-            options=CallOptions(
-                timeout=timeout,
-                extra_body=extra_body,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
+            estimate=estimate,
+        )
+
+    async def aexecute_with_quota(
+        self,
+        request: MessageParams,
+        tracker: QuotaTracker,
+        *,
+        estimate: Estimate | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Message, ClaudeError]:
+        """The async twin of ``execute_with_quota`` (an awaitable ``estimate`` is awaited)."""
+        return await ametered(
+            tracker,
+            request,
+            lambda: aexecute(
+                self._session,
+                request,
+                Policies(),
+                observe=observe,
+                options=CallOptions(
+                    timeout=timeout,
+                    extra_body=extra_body,
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                ),
             ),
+            estimate=estimate,
         )
 
     def check_health(

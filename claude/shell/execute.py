@@ -29,6 +29,10 @@ The order, per attempt, is fixed and documented::
 * **retry**: ``retry.decide`` says how long to sleep, or to give up with the error. Without a
   retry policy, failover alone moves on to the next endpoint after a retryable error.
 
+A quota (``execute_with_quota``, or ``quota=`` on ``execute_with_enterprise_features``) comes
+before all of this and once per call: ``claude.shell.metered`` reserves the estimate before the
+first attempt and settles the usage of the reply the plan finally kept.
+
 Every call can be observed: ``observe`` receives the ``CallRecord`` (attempts, endpoints, waits,
 errors, and which policy ended a failed call), and the ``claude`` logger gets a line per attempt.
 The key is never logged.

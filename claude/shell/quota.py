@@ -5,8 +5,11 @@ that ``claude.pure.quota`` returns; the decisions are the pure module's. One tra
 shared by many threads and tasks.
 
 A call under a quota goes: ``reserve(estimate)`` (check and count the estimate in one step, so
-two threads cannot both take the last of a limit), the HTTP call, then ``settle(estimate,
-actual)`` with the real usage (or ``Spend(requests=0)`` when nothing was billed).
+two threads cannot both take the last of a limit), which returns a ``Reservation`` carrying the
+period it was counted in; the HTTP call; then ``settle(reservation, actual)`` with the real
+usage, or ``release(reservation)`` when the call failed and nothing was billed. Settling counts
+against the reservation's period, so a call that straddles midnight cannot take its estimate
+off the new day's total.
 """
 
 from __future__ import annotations
@@ -19,9 +22,16 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
-from claude.pure import quota
+from claude.pure import cost, quota
 from claude.pure.errors import ClaudeError, InvalidArgument
-from claude.pure.quota import Counters, QuotaExceeded, QuotaPolicy, QuotaState, Spend
+from claude.pure.quota import (
+    Counters,
+    QuotaExceeded,
+    QuotaPolicy,
+    QuotaState,
+    Reservation,
+    Spend,
+)
 
 __all__ = ["QuotaTracker"]
 
@@ -34,8 +44,9 @@ class QuotaTracker:
     """Daily and monthly quotas shared by every call given this tracker.
 
     >>> tracker = QuotaTracker(QuotaPolicy(daily_requests=1), today=lambda: datetime.date(2026, 12, 1))
-    >>> tracker.reserve(Spend(), model="claude-haiku-4-5")
-    <Success: None>
+    >>> held = tracker.reserve(Spend(), model="claude-haiku-4-5").unwrap()
+    >>> held.at.day
+    '2026-12-01'
     >>> print(tracker.reserve(Spend(), model="claude-haiku-4-5").failure().limit)
     daily_requests
     """
@@ -46,8 +57,11 @@ class QuotaTracker:
         state: QuotaState | None = None,
         *,
         today: Callable[[], datetime.date] = _utc_today,
+        prices: cost.PriceTable = cost.PRICES,
     ) -> None:
         self.policy = policy
+        self.prices = prices
+        """The price table calls under this tracker are costed with (prices change)."""
         self._state = state if state is not None else QuotaState()
         self._today = today
         self._lock = threading.Lock()
@@ -64,23 +78,27 @@ class QuotaTracker:
         """Whether ``use`` fits every limit now, without counting it."""
         return quota.check(self._state, self.policy, use, model=model, at=self._period())
 
-    def reserve(self, use: Spend, *, model: str) -> Result[None, QuotaExceeded]:
-        """Count ``use`` if it fits (the pre-call estimate), or refuse and count nothing."""
+    def reserve(self, use: Spend, *, model: str) -> Result[Reservation, QuotaExceeded]:
+        """Count ``use`` if it fits (the pre-call estimate), or refuse and count nothing.
+
+        The ``Reservation`` goes to ``settle`` (or ``release``) once the call is over.
+        """
         at = self._period()
         with self._lock:
-            decided = quota.record(self._state, self.policy, use, model=model, at=at)
+            decided = quota.reserve(self._state, self.policy, use, model=model, at=at)
             if isinstance(decided, Failure):
                 return Failure(decided.failure())
-            self._state = decided.unwrap()
-        return Success(None)
+            self._state, held = decided.unwrap()
+        return Success(held)
 
-    def settle(self, *, reserved: Spend, actual: Spend, model: str) -> None:
-        """Replace a reserved estimate by the call's real usage."""
-        at = self._period()
+    def settle(self, reservation: Reservation, actual: Spend) -> None:
+        """Replace a reservation's estimate by the call's real usage, in the reservation's period."""
         with self._lock:
-            self._state = quota.settle(
-                self._state, reserved=reserved, actual=actual, model=model, at=at
-            )
+            self._state = quota.settle(self._state, reservation, actual)
+
+    def release(self, reservation: Reservation) -> None:
+        """Take back a reservation whose call failed: nothing was billed, no request counted."""
+        self.settle(reservation, Spend(requests=0))
 
     def add(self, use: Spend, *, model: str) -> None:
         """Count usage that already happened, whatever the limits."""
@@ -115,6 +133,7 @@ class QuotaTracker:
         *,
         missing_ok: bool = True,
         today: Callable[[], datetime.date] = _utc_today,
+        prices: cost.PriceTable = cost.PRICES,
     ) -> Result[QuotaTracker, ClaudeError]:
         """A tracker with the state saved at ``path``; a missing file is a fresh state if ``missing_ok``."""
         source = Path(path)
@@ -122,14 +141,14 @@ class QuotaTracker:
             data = source.read_bytes()
         except FileNotFoundError as exc:
             if missing_ok:
-                return Success(cls(policy, today=today))
+                return Success(cls(policy, today=today, prices=prices))
             return Failure(_unreadable(source, "cannot be read", exc))
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
             return Failure(_unreadable(source, "cannot be read", exc))
         loaded: Result[QuotaState, ClaudeError] = quota.import_json(data).alt(
             lambda e: InvalidArgument(path=str(source), problem=e.line())
         )
-        return loaded.map(lambda state: cls(policy, state, today=today))
+        return loaded.map(lambda state: cls(policy, state, today=today, prices=prices))
 
     def __repr__(self) -> str:
         day, month = self.totals()

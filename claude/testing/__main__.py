@@ -26,6 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the key clients must send")
+    parser.add_argument(
+        "--batch-processing",
+        choices=("background", "instant"),
+        default="background",
+        help="when message batches end: from a worker thread soon after creation (default), "
+        "or before the create call answers",
+    )
     args = parser.parse_args(argv)
     stop_signals, mask_before = _block_stop_signals()
     try:
@@ -37,7 +44,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace, stop_signals: set[signal.Signals]) -> int:
     try:
-        server = LocalServer(api_key=args.api_key, host=args.host, port=args.port).start()
+        server = LocalServer(
+            api_key=args.api_key,
+            host=args.host,
+            port=args.port,
+            batch_processing=args.batch_processing,
+        ).start()
     except OSError as error:
         print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 2

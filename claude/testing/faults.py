@@ -13,7 +13,10 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["Fault", "FaultQueue"]
+__all__ = ["BATCH_OUTCOMES", "Fault", "FaultQueue"]
+
+#: The outcomes `Fault.batch_results` can force on a batch request.
+BATCH_OUTCOMES = ("errored", "expired", "canceled", "malformed")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +53,12 @@ class Fault:
         tool_json_parts: reply with a ``tool_use`` block whose input arrives in exactly this many
             ``input_json_delta`` parts.
 
+    Batch fault (applies to a ``POST /v1/messages/batches`` request; see `claude.testing.batches`):
+        batch_results: ``{custom_id: outcome}`` for the batch this request creates, outcome one of
+            ``"errored"``, ``"expired"``, ``"canceled"`` (that request ends so, and is counted so in
+            ``request_counts``) or ``"malformed"`` (counted as succeeded, but its results line is
+            cut in the middle of its JSON, so a client's per-line error path runs).
+
     Invalid values (negative counts or durations) raise ``ValueError``: that is a mistake in the
     test, not a fault to simulate.
     """
@@ -73,6 +82,7 @@ class Fault:
     gzip: bool = False
     text_events: int | None = None
     tool_json_parts: int | None = None
+    batch_results: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.status is not None and not 100 <= self.status <= 599:
@@ -93,6 +103,12 @@ class Fault:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"Fault.{name} must be >= 1, got {value}")
+        for custom_id, outcome in (self.batch_results or {}).items():
+            if outcome not in BATCH_OUTCOMES:
+                raise ValueError(
+                    f"Fault.batch_results[{custom_id!r}] must be one of "
+                    f"{', '.join(BATCH_OUTCOMES)}, got {outcome!r}"
+                )
 
 
 @dataclass(slots=True)

@@ -1,7 +1,8 @@
 """The model catalogue served by `GET /v1/models` and `GET /v1/models/{id}` (api-reference §8, §13).
 
 A handful of real ids, newest first, with their aliases; `find` resolves an alias to its snapshot
-like the real endpoint does, and `page` implements `limit` / `after_id` / `before_id`.
+like the real endpoint does, and `page` implements `limit` / `after_id` / `before_id`. Each
+ModelInfo has the fields SDK 2.14 requires (`lifecycle`, and a complete `capabilities` object).
 """
 
 from __future__ import annotations
@@ -9,6 +10,39 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = ["MODELS", "find", "page"]
+
+
+def _supported(value: bool) -> dict[str, bool]:
+    return {"supported": value}
+
+
+def _capabilities(*, effort: bool) -> dict[str, object]:
+    """A `capabilities` object: every key the API sends, the `{supported: bool}` leaves."""
+    yes = _supported(True)
+    return {
+        "batch": yes,
+        "citations": yes,
+        "code_execution": yes,
+        "context_management": {"supported": True, "clear_tool_uses_20250919": yes},
+        "effort": {
+            "supported": effort,
+            **{level: _supported(effort) for level in ("low", "medium", "high", "max")},
+        },
+        "image_input": yes,
+        "pdf_input": yes,
+        "server_tools": {"supported": True, "code_execution": yes, "web_search": yes},
+        "structured_outputs": yes,
+        "thinking": {
+            "supported": True,
+            "types": {
+                "adaptive": _supported(False),
+                "between_tools": yes,
+                "disabled": yes,
+                "enabled": yes,
+            },
+        },
+    }
+
 
 #: ModelInfo objects, newest first (the order the API lists them in).
 MODELS: tuple[Mapping[str, object], ...] = tuple(
@@ -19,6 +53,11 @@ MODELS: tuple[Mapping[str, object], ...] = tuple(
         "created_at": created,
         "max_input_tokens": 200_000,
         "max_tokens": max_tokens,
+        "lifecycle": "active",
+        "deprecated_at": None,
+        "retires_at": None,
+        "line": model_id.split("-")[1],
+        "capabilities": _capabilities(effort=model_id.startswith("claude-opus-4-5")),
     }
     for model_id, name, created, max_tokens in (
         ("claude-opus-4-5-20251101", "Claude Opus 4.5", "2025-11-24T00:00:00Z", 64_000),

@@ -88,6 +88,10 @@ class Reply:
     stop_sequence: str | None
     input_tokens: int
     output_tokens: int
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+    cache_creation_5m: int = 0
+    cache_creation_1h: int = 0
 
 
 def compose(
@@ -184,9 +188,12 @@ def encode_message(reply: Reply) -> bytes:
             "usage": {
                 "input_tokens": reply.input_tokens,
                 "output_tokens": reply.output_tokens,
-                "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0,
-                "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+                "cache_creation_input_tokens": reply.cache_creation_input_tokens,
+                "cache_read_input_tokens": reply.cache_read_input_tokens,
+                "cache_creation": {
+                    "ephemeral_5m_input_tokens": reply.cache_creation_5m,
+                    "ephemeral_1h_input_tokens": reply.cache_creation_1h,
+                },
                 "server_tool_use": None,
                 "service_tier": "standard",
             },

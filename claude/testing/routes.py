@@ -16,25 +16,29 @@ from dataclasses import dataclass
 
 import msgspec
 
-from claude.testing import ids, models, replies, transcript, validation
+from claude.testing import batches, files, ids, models, replies, transcript, validation
+from claude.testing.caching import PromptCache
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault
 from claude.testing.recording import RecordedRequest
+from claude.testing.resources import Resources
 
-__all__ = ["JSON", "SSE", "Response", "respond"]
+__all__ = ["JSON", "JSONL", "SSE", "Response", "body_cap", "respond"]
 
 JSON = "application/json"
 SSE = "text/event-stream; charset=utf-8"
+JSONL = "application/x-jsonl"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Response:
-    """A response to write: a status, headers, and either a body or an SSE event list."""
+    """A response to write: a status, headers, and either a body or a list of pieces streamed
+    chunked (SSE events, JSONL lines, download chunks), the streaming faults counting pieces."""
 
     status: int
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
-    events: Sequence[bytes] | None = None
+    events: Sequence[bytes | memoryview] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,13 +51,22 @@ class _Call:
     version: str
     request_id: str
     fault: Fault | None
+    resources: Resources | None = None
+    cache: PromptCache | None = None
+    """The server's prompt cache (``claude.testing.caching``), for the usage cache fields."""
 
 
 _Handler = Callable[[_Call], Response]
 
 
 def respond(
-    request: RecordedRequest, *, fault: Fault | None, api_key: str, request_id: str
+    request: RecordedRequest,
+    *,
+    fault: Fault | None,
+    api_key: str,
+    request_id: str,
+    resources: Resources | None = None,
+    cache: PromptCache | None = None,
 ) -> Response:
     """The response to `request`, with the fault's status/body/transcript applied."""
     if fault is not None:
@@ -71,28 +84,44 @@ def respond(
             )
         if fault.status is not None and fault.status >= 400:
             return _error(fault.status, None, request_id)
-    response = _route(request, fault=fault, api_key=api_key, request_id=request_id)
+    response = _route(
+        request,
+        fault=fault,
+        api_key=api_key,
+        request_id=request_id,
+        resources=resources,
+        cache=cache,
+    )
     if fault is not None and fault.status is not None:
         response = dataclasses.replace(response, status=fault.status)
     return response
 
 
 def _route(
-    request: RecordedRequest, *, fault: Fault | None, api_key: str, request_id: str
+    request: RecordedRequest,
+    *,
+    fault: Fault | None,
+    api_key: str,
+    request_id: str,
+    resources: Resources | None = None,
+    cache: PromptCache | None = None,
 ) -> Response:
     method = request.method
     if method == "HEAD":
         return Response(status=200)
     if method == "OPTIONS":
-        return Response(status=200, headers=(("allow", "GET, POST, HEAD, OPTIONS"),))
+        return Response(status=200, headers=(("allow", "GET, POST, DELETE, HEAD, OPTIONS"),))
     path, _, query = request.path.partition("?")
+    path = _origin_form(path)
     route = _ROUTES.get(path)
     if route is None and path.startswith("/v1/models/") and len(path) > len("/v1/models/"):
         route = ("GET", _get_model)
+    if route is None and resources is not None:
+        route = _resource_route(path)
     if route is None:
         return _error(404, f"Not found: {path}", request_id)
     allowed, handler = route
-    if method != allowed:
+    if method not in allowed.split(", "):
         response = _error(
             405, f"Method {method} is not allowed for {path}; use {allowed}", request_id
         )
@@ -111,6 +140,8 @@ def _route(
         version=version,
         request_id=request_id,
         fault=fault,
+        resources=resources,
+        cache=cache,
     )
     return handler(call)
 
@@ -139,6 +170,8 @@ def _messages(call: _Call) -> Response:
         text_events=fault.text_events if fault else None,
         tool_json_parts=fault.tool_json_parts if fault else None,
     )
+    if call.cache is not None:
+        reply = call.cache.apply(body, reply)
     if body.get("stream") is True:
         return Response(
             status=200,
@@ -205,3 +238,172 @@ def _encode_body(body: bytes | str | Mapping[str, object]) -> bytes:
     if isinstance(body, str):
         return body.encode()
     return msgspec.json.encode(dict(body))
+
+
+# -- message batches and files (api-reference §9, §10) ------------------------------------------
+
+_BATCHES = "/v1/messages/batches"
+_FILES = "/v1/files"
+
+
+def body_cap(method: str, path: str, *, default: int) -> int:
+    """The largest request body the route takes: the API's 256 MB for a batch, 500 MB for a
+    file upload, `default` (the server's 32 MB) otherwise; larger bodies get 413."""
+    route = path.partition("?")[0]
+    if method == "POST" and route == _BATCHES:
+        return 256 * 1024 * 1024
+    if method == "POST" and route == _FILES:
+        return files.MAX_FILE_BYTES
+    return default
+
+
+def _resource_route(path: str) -> tuple[str, _Handler] | None:
+    """The batch or file route for `path`; ids are single path segments."""
+    for prefix, table in ((_BATCHES, _BATCH_ROUTES), (_FILES, _FILE_ROUTES)):
+        if path == prefix:
+            return table[""]
+        if path.startswith(prefix + "/"):
+            segments = path[len(prefix) + 1 :].split("/")
+            if segments[0] and len(segments) <= 2:
+                return table.get("/".join(("{id}", *segments[1:])))
+    return None
+
+
+def _origin_form(target: str) -> str:
+    """The path of an absolute-form request target (``GET http://host/v1/…``, RFC 9112 §3.2.2),
+    as a client sends when it requests a batch's absolute `results_url` verbatim."""
+    if not target.startswith(("http://", "https://")):
+        return target
+    parts = target.split("/", 3)
+    return "/" + parts[3] if len(parts) == 4 else "/"
+
+
+def _resource_id(call: _Call, prefix: str) -> str:
+    return urllib.parse.unquote(call.path[len(prefix) + 1 :].split("/")[0])
+
+
+def _by_method(**handlers: _Handler) -> tuple[str, _Handler]:
+    """One route answering several methods (the 405 check has already passed)."""
+
+    def dispatch(call: _Call) -> Response:
+        return handlers[call.request.method](call)
+
+    return ", ".join(handlers), dispatch
+
+
+def _stores(call: _Call) -> Resources:
+    assert call.resources is not None  # resource routes are only matched with resources
+    return call.resources
+
+
+def _create_batch(call: _Call) -> Response:
+    body = call.request.json
+    problem = _unparsable(call.request) or batches.check_create(body, version=call.version)
+    if problem is not None or not isinstance(body, Mapping):
+        return _error(400, problem, call.request_id)
+    forced = (call.fault.batch_results if call.fault else None) or {}
+    return _json(_stores(call).batches.create(body, forced=forced))
+
+
+def _list_batches(call: _Call) -> Response:
+    return _answer(_stores(call).batches.list(call.query), call, "")
+
+
+def _get_batch(call: _Call) -> Response:
+    batch_id = _resource_id(call, _BATCHES)
+    return _answer(_stores(call).batches.get(batch_id), call, f"batch: {batch_id}")
+
+
+def _cancel_batch(call: _Call) -> Response:
+    batch_id = _resource_id(call, _BATCHES)
+    return _answer(_stores(call).batches.cancel(batch_id), call, f"batch: {batch_id}")
+
+
+def _delete_batch(call: _Call) -> Response:
+    batch_id = _resource_id(call, _BATCHES)
+    return _answer(_stores(call).batches.delete(batch_id), call, f"batch: {batch_id}")
+
+
+def _batch_results(call: _Call) -> Response:
+    batch_id = _resource_id(call, _BATCHES)
+    lines = _stores(call).batches.results(batch_id)
+    if lines is None:
+        return _error(404, f"batch: {batch_id}", call.request_id)
+    if isinstance(lines, str):
+        return _error(400, lines, call.request_id)
+    return Response(status=200, headers=(("content-type", JSONL),), events=lines)
+
+
+def _upload_file(call: _Call) -> Response:
+    problem = files.beta_problem(call.version, call.request.headers.get("anthropic-beta"))
+    if problem is not None:
+        return _error(400, problem, call.request_id)
+    upload = files.parse_upload(call.request.headers.get("content-type"), call.request.body)
+    if isinstance(upload, str):
+        return _error(400, upload, call.request_id)
+    return _json(_stores(call).files.add(upload))
+
+
+def _list_files(call: _Call) -> Response:
+    problem = files.beta_problem(call.version, call.request.headers.get("anthropic-beta"))
+    if problem is not None:
+        return _error(400, problem, call.request_id)
+    return _answer(_stores(call).files.list(call.query), call, "")
+
+
+def _get_file(call: _Call) -> Response:
+    file_id = _resource_id(call, _FILES)
+    problem = files.beta_problem(call.version, call.request.headers.get("anthropic-beta"))
+    if problem is not None:
+        return _error(400, problem, call.request_id)
+    return _answer(_stores(call).files.get(file_id), call, f"file: {file_id}")
+
+
+def _delete_file(call: _Call) -> Response:
+    file_id = _resource_id(call, _FILES)
+    problem = files.beta_problem(call.version, call.request.headers.get("anthropic-beta"))
+    if problem is not None:
+        return _error(400, problem, call.request_id)
+    return _answer(_stores(call).files.delete(file_id), call, f"file: {file_id}")
+
+
+def _file_content(call: _Call) -> Response:
+    file_id = _resource_id(call, _FILES)
+    problem = files.beta_problem(call.version, call.request.headers.get("anthropic-beta"))
+    if problem is not None:
+        return _error(400, problem, call.request_id)
+    found = _stores(call).files.content(file_id)
+    if found is None:
+        return _error(404, f"file: {file_id}", call.request_id)
+    if isinstance(found, str):
+        return _error(400, found, call.request_id)
+    upload, chunks = found
+    quoted = urllib.parse.quote(upload.filename)
+    headers = (
+        ("content-type", upload.mime_type),
+        ("content-disposition", f"attachment; filename*=UTF-8''{quoted}"),
+    )
+    return Response(status=200, headers=headers, events=chunks)
+
+
+def _answer(found: object, call: _Call, missing: str) -> Response:
+    """200 with the object, 404 naming `missing` for None, 400 with the message for a string."""
+    if found is None:
+        return _error(404, missing, call.request_id)
+    if isinstance(found, str):
+        return _error(400, found, call.request_id)
+    return _json(found)
+
+
+_BATCH_ROUTES: dict[str, tuple[str, _Handler]] = {
+    "": _by_method(POST=_create_batch, GET=_list_batches),
+    "{id}": _by_method(GET=_get_batch, DELETE=_delete_batch),
+    "{id}/cancel": ("POST", _cancel_batch),
+    "{id}/results": ("GET", _batch_results),
+}
+
+_FILE_ROUTES: dict[str, tuple[str, _Handler]] = {
+    "": _by_method(POST=_upload_file, GET=_list_files),
+    "{id}": _by_method(GET=_get_file, DELETE=_delete_file),
+    "{id}/content": ("GET", _file_content),
+}

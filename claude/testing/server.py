@@ -30,10 +30,14 @@ from typing import Self
 import msgspec
 
 from claude.testing import ids, routes, streaming
+from claude.testing.batches import BatchStore, Processing
+from claude.testing.caching import PromptCache
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault, FaultQueue
+from claude.testing.files import FileStore
 from claude.testing.ratelimit import rate_limit_headers
 from claude.testing.recording import RecordedRequest, RequestLog
+from claude.testing.resources import Resources
 
 __all__ = ["DEFAULT_API_KEY", "MAX_BODY_BYTES", "LocalServer"]
 
@@ -51,10 +55,12 @@ _REASONS = {529: "Overloaded"}
 class _State:
     """What the handlers share: the key, the faults, the log, the stop event and any errors."""
 
-    def __init__(self, api_key: str) -> None:
+    def __init__(self, api_key: str, resources: Resources | None = None) -> None:
         self.api_key = api_key
+        self.resources = Resources() if resources is None else resources
         self.faults = FaultQueue()
         self.log = RequestLog()
+        self.cache = PromptCache()
         self.stopping = threading.Event()
         self._errors_lock = threading.Lock()
         self._errors: list[str] = []
@@ -138,7 +144,12 @@ class _Handler(BaseHTTPRequestHandler):
         request_id = ids.request_id()
         try:
             response = routes.respond(
-                request, fault=fault, api_key=state.api_key, request_id=request_id
+                request,
+                fault=fault,
+                api_key=state.api_key,
+                request_id=request_id,
+                resources=state.resources,
+                cache=state.cache,
             )
         except Exception:
             state.add_error(traceback.format_exc())
@@ -173,7 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(400, f"Invalid Content-Length header: {raw!r}", headers)
             return None
         length = int(raw)
-        if length > MAX_BODY_BYTES:
+        if length > routes.body_cap(self.command, self.path, default=MAX_BODY_BYTES):
             self._refuse(413, None, headers)
             return None
         body = self.rfile.read(length)
@@ -197,7 +208,7 @@ class _Handler(BaseHTTPRequestHandler):
                     pass  # trailer fields are ignored
                 return b"".join(parts)
             total += size
-            if total > MAX_BODY_BYTES:
+            if total > routes.body_cap(self.command, self.path, default=MAX_BODY_BYTES):
                 self._refuse(413, None, {})
                 return None
             chunk = self.rfile.read(size)
@@ -419,12 +430,31 @@ class LocalServer:
     ...     ...  # point a client at server.base_url with server.api_key
 
     Thread-safe: tests may inject faults and read the log while requests are in flight.
+
+    Message batches and files live in memory (`claude.testing.batches`, `claude.testing.files`).
+    ``batch_processing`` says when a batch is processed: ``"background"`` (a worker thread;
+    `wait_for_batch` waits for it), ``"instant"`` (before the create call answers) or
+    ``"manual"`` (it stays unfinished until `release_batches`). ``files_downloadable=False``
+    refuses downloads of uploaded files, as the real API does.
     """
 
     def __init__(
-        self, api_key: str = DEFAULT_API_KEY, host: str = "127.0.0.1", port: int = 0
+        self,
+        api_key: str = DEFAULT_API_KEY,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        batch_processing: Processing = "background",
+        files_downloadable: bool = True,
     ) -> None:
-        self._state = _State(api_key)
+        self._state = _State(
+            api_key,
+            Resources(
+                batches=BatchStore(processing=batch_processing),
+                files=FileStore(downloadable=files_downloadable),
+            ),
+        )
+        self._state.resources.batches.on_error = self._state.add_error
         self._host = host
         self._requested_port = port
         self._http: _HttpServer | None = None
@@ -443,6 +473,7 @@ class LocalServer:
         self._accept_thread = threading.Thread(
             target=self._http.serve, name=f"claude-local-server-{self.port}", daemon=True
         )
+        self._state.resources.batches.base_url = self.base_url
         self._accept_thread.start()
         return self
 
@@ -455,6 +486,7 @@ class LocalServer:
             return
         self._closed = True
         self._state.stopping.set()
+        self._state.resources.batches.close(_JOIN_TIMEOUT)
         if self._http is None or self._accept_thread is None:
             return
         self._http.wake()
@@ -556,3 +588,31 @@ class LocalServer:
         """Drop queued faults and the request log."""
         self._state.faults.clear()
         self._state.log.clear()
+
+    # -- message batches -----------------------------------------------------------------------
+
+    @property
+    def batch_processing(self) -> Processing:
+        """When batches are processed: ``"background"``, ``"instant"`` or ``"manual"``."""
+        return self._state.resources.batches.processing
+
+    @batch_processing.setter
+    def batch_processing(self, processing: Processing) -> None:
+        if processing not in ("background", "instant", "manual"):
+            raise ValueError(
+                f"batch_processing must be 'background', 'instant' or 'manual', got {processing!r}"
+            )
+        self._state.resources.batches.processing = processing
+
+    def release_batches(self, batch_id: str | None = None) -> int:
+        """End the given unfinished batch (or every one) now, in this thread; how many ended.
+
+        With ``batch_processing="manual"`` this is the only way a batch ends, so a test decides
+        exactly when a poller sees ``ended``; a batch being canceled ends with every request
+        ``canceled``.
+        """
+        return self._state.resources.batches.release(batch_id)
+
+    def wait_for_batch(self, batch_id: str, timeout: float = 5.0) -> bool:
+        """Block until the batch has ended (or ``timeout`` passes); True if it has."""
+        return self._state.resources.batches.wait_until_ended(batch_id, timeout)

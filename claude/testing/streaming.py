@@ -3,7 +3,8 @@
 `play` walks the rendered events and stops at the positions the fault names: a stall (silence, or
 only pings), an `error` event that ends the stream, or a cut that drops the connection mid-body.
 Everything between those positions is joined and written in large pieces (or in `chunk_size`
-pieces when the fault asks), so a 100,000-event transcript costs a few dozen writes, not 100,000.
+pieces when the fault asks), so a 100,000-event transcript costs a few dozen writes, not 100,000;
+a piece already that large (a download chunk) is written as it is, never copied into a join.
 Every wait is on the server's stop event, so `close()` interrupts a stall at once.
 """
 
@@ -45,7 +46,7 @@ class BodyWriter:
         self._stopping = stopping
         self._pause = pause
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | memoryview) -> None:
         """Send `data`, one piece (and one chunk, when chunked) at a time."""
         view = memoryview(data)
         for start in range(0, len(view), self._piece):
@@ -66,7 +67,7 @@ class BodyWriter:
 
 
 def play(
-    events: Sequence[bytes],
+    events: Sequence[bytes | memoryview],
     writer: BodyWriter,
     *,
     fault: Fault | None,
@@ -86,7 +87,7 @@ def play(
     done = 0
     for position, kind in sorted(actions):
         if position > done:
-            writer.write(b"".join(events[done:position]))
+            _write_run(writer, events[done:position])
             done = position
         assert fault is not None  # actions only exist with a fault
         if kind == 0:
@@ -103,8 +104,28 @@ def play(
             return
         else:
             raise AbortError
-    writer.write(b"".join(events[done:]))
+    _write_run(writer, events[done:])
     writer.end()
+
+
+def _write_run(writer: BodyWriter, events: Sequence[bytes | memoryview]) -> None:
+    """Write `events` joined into pieces of about `_PIECE` bytes (large ones written as they are)."""
+    pending: list[bytes | memoryview] = []
+    size = 0
+    for event in events:
+        if len(event) >= _PIECE:
+            if pending:
+                writer.write(b"".join(pending))
+                pending, size = [], 0
+            writer.write(event)
+            continue
+        pending.append(event)
+        size += len(event)
+        if size >= _PIECE:
+            writer.write(b"".join(pending))
+            pending, size = [], 0
+    if pending:
+        writer.write(b"".join(pending))
 
 
 def _stall(

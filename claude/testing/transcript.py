@@ -61,8 +61,8 @@ def render(reply: Reply) -> list[bytes]:
                     "stop_sequence": None,
                     "usage": {
                         "input_tokens": reply.input_tokens,
-                        "cache_creation_input_tokens": 0,
-                        "cache_read_input_tokens": 0,
+                        "cache_creation_input_tokens": reply.cache_creation_input_tokens,
+                        "cache_read_input_tokens": reply.cache_read_input_tokens,
                         "output_tokens": 1,
                         "service_tier": "standard",
                     },

@@ -327,7 +327,6 @@ def test_every_tool_check_names_the_tool(name: str) -> None:
     "kwargs",
     [
         {"description": " "},
-        {"description": "x" * 1025},
         {"properties": {"a": "string"}},
         {"properties": {"a": {"type": "string"}}, "required": ["b"]},
         {"properties": {"a": {"type": "string"}}, "required": "a"},
@@ -547,3 +546,10 @@ def test_follow_up_refuses_a_turn_that_is_not_a_turn() -> None:
     assert isinstance(content.follow_up(request, reply, 5), Failure)  # type: ignore[arg-type]
     then = ok(content.follow_up(request, reply, content.user("more")))
     assert then["messages"][-1] == {"role": "user", "content": "more"}
+
+
+def test_a_long_tool_description_is_left_to_the_api() -> None:
+    """A 2,000-character description is built and passes our request checks (the API decides)."""
+    made = ok(content.tool("get_weather", "x" * 2000, properties={"city": {"type": "string"}}))
+    assert len(made["description"]) == 2000
+    accepted(request_of({"role": "user", "content": "Hi"}, tools=[made]))

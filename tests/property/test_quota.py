@@ -20,6 +20,7 @@ from claude.pure.quota import (
     QuotaExceeded,
     QuotaPolicy,
     QuotaState,
+    Reservation,
     Spend,
     add,
     check,
@@ -28,6 +29,7 @@ from claude.pure.quota import (
     import_json,
     period,
     record,
+    reserve,
     settle,
     spend,
     totals,
@@ -157,21 +159,52 @@ def test_quota_machine_equals_the_reference_model(
                 assert isinstance(result, Failure)
                 assert result.failure().limit == expected
             if op == "reserve" and expected is None:
-                reserved_at = at
+                held = Reservation(use=use, model=model, at=at)
                 day += datetime.timedelta(days=settle_after)
                 at = period(day)
-                state = settle(state, reserved=use, actual=actual, model=model, at=at)
+                if settle_after:
+                    # Another call counted after midnight, before this one settles (the race).
+                    state = add(state, actual, model=model, at=at)
+                    ref.add(actual, model, at)
+                state = settle(state, held, actual)
                 difference = (
                     actual.requests - use.requests,
                     actual.tokens - use.tokens,
                     actual.cost - use.cost,
                 )
-                for key, kept in ((at.day, reserved_at.day), (at.month, reserved_at.month)):
-                    ref.bump(key, model, difference if key == kept else as_tuple(actual))
+                for key in (held.at.day, held.at.month):
+                    ref.bump(key, model, difference)
         for scope in (None, *MODELS):
             today, month = totals(state, at=at, model=scope)
             assert [today.requests, today.tokens, today.cost] == ref.total(at.day, scope)
             assert [month.requests, month.tokens, month.cost] == ref.total(at.month, scope)
+
+
+@given(policies, spends, st.sampled_from(MODELS), st.integers(min_value=0, max_value=60))
+def test_reserve_is_record_plus_the_reservation(
+    policy: QuotaPolicy, use: Spend, model: str, offset: int
+) -> None:
+    """reserve decides and counts as record does, and its reservation holds the estimate and period."""
+    at = period(START + datetime.timedelta(days=offset))
+    recorded = record(QuotaState(), policy, use, model=model, at=at)
+    reserved = reserve(QuotaState(), policy, use, model=model, at=at)
+    assert is_successful(recorded) == is_successful(reserved)
+    if is_successful(reserved):
+        state, held = reserved.unwrap()
+        assert state == recorded.unwrap()
+        assert held == Reservation(use=use, model=model, at=at)
+
+
+def test_a_reservation_before_midnight_settles_in_its_own_day() -> None:
+    """Settling after midnight, with a new-day call counted meanwhile, leaves the new day exact."""
+    policy = QuotaPolicy()
+    monday, tuesday = period(START), period(START + datetime.timedelta(days=1))
+    state, held = reserve(QuotaState(), policy, Spend(tokens=900), model="a", at=monday).unwrap()
+    state = add(state, Spend(tokens=50), model="a", at=tuesday)
+    state = settle(state, held, Spend(tokens=100))
+    today, month = totals(state, at=tuesday)
+    assert (today.requests, today.tokens) == (1, 50)
+    assert (month.requests, month.tokens) == (2, 150)
 
 
 @given(policies, ops)

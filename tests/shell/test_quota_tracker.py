@@ -54,13 +54,37 @@ def test_settle_replaces_the_estimate_with_the_real_usage() -> None:
         QuotaPolicy(per_model={"m": Limits(daily_tokens=1000)}), today=lambda: DAY
     )
     estimate = Spend(tokens=900, cost=0.5)
-    assert is_successful(tracker.reserve(estimate, model="m"))
+    held = tracker.reserve(estimate, model="m").unwrap()
     assert not is_successful(tracker.check(Spend(tokens=200), model="m"))
-    tracker.settle(reserved=estimate, actual=Spend(tokens=120, cost=0.125), model="m")
+    tracker.settle(held, Spend(tokens=120, cost=0.125))
     day, month = tracker.totals(model="m")
     assert (day.requests, day.tokens, day.cost) == (1, 120, 0.125)
     assert month == day
     assert is_successful(tracker.check(Spend(tokens=200), model="m"))
+
+
+def test_release_takes_back_the_whole_reservation() -> None:
+    """A released reservation leaves the totals as they were before it."""
+    tracker = fixed()
+    held = tracker.reserve(Spend(tokens=300, cost=0.5), model="m").unwrap()
+    assert tracker.totals()[0].requests == 1
+    tracker.release(held)
+    day, month = tracker.totals()
+    assert (day.requests, day.tokens, day.cost) == (0, 0, 0.0)
+    assert month == day
+
+
+def test_a_call_across_midnight_settles_in_the_day_it_was_reserved() -> None:
+    """A reservation made before midnight and settled after it leaves the new day's totals alone."""
+    current = [DAY]
+    tracker = QuotaTracker(QuotaPolicy(), today=lambda: current[0])
+    held = tracker.reserve(Spend(tokens=900), model="m").unwrap()
+    current[0] = DAY + datetime.timedelta(days=1)
+    tracker.add(Spend(tokens=40), model="m")  # another call, after midnight
+    tracker.settle(held, Spend(tokens=100))
+    day, month = tracker.totals()
+    assert (day.requests, day.tokens) == (1, 40)
+    assert (month.requests, month.tokens) == (2, 140)
 
 
 def test_state_survives_a_save_and_load(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from claude.pure import caching, content, cost, quota
 from claude.pure.wire import MessageRequest
 from claude.shell.content_files import image_file
 from claude.shell.quota import QuotaTracker
+from claude import shell
+from claude.shell import Client
 
 request = MessageRequest(model="m", max_tokens=1, messages=[])
 reveal_type(content.user("hi", content.image(b"")))
@@ -29,6 +31,9 @@ reveal_type(quota.record)
 reveal_type(quota.estimate({}))
 reveal_type(image_file("a.png"))
 reveal_type(QuotaTracker.reserve)
+reveal_type(quota.reserve)
+reveal_type(Client.execute_with_quota)
+reveal_type(shell.execute_with_quota)
 """
 
 EXPECTED = {
@@ -43,7 +48,10 @@ EXPECTED = {
     "quota.record": "-> returns.result.Result[claude.pure.quota.QuotaState, claude.pure.quota.QuotaExceeded]",
     "quota.estimate({})": "Result[claude.pure.quota.Spend, claude.pure.errors.ClaudeError]",
     'image_file("a.png")': "Result[dict[str, object], claude.pure.errors.ClaudeError]",
-    "QuotaTracker.reserve": "-> returns.result.Result[None, claude.pure.quota.QuotaExceeded]",
+    "QuotaTracker.reserve": "-> returns.result.Result[claude.pure.quota.Reservation, claude.pure.quota.QuotaExceeded]",
+    "quota.reserve": "-> returns.result.Result[tuple[claude.pure.quota.QuotaState, claude.pure.quota.Reservation], claude.pure.quota.QuotaExceeded]",
+    "Client.execute_with_quota": "-> returns.result.Result[claude.pure.wire.Message, claude.pure.errors.ClaudeError]",
+    "shell.execute_with_quota": "-> returns.result.Result[claude.pure.wire.Message, claude.pure.errors.ClaudeError]",
 }
 """What each revealed expression must show (a part of its revealed type)."""
 
