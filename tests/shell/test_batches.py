@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
 import anyio
 import pytest
@@ -27,35 +27,6 @@ from claude.testing import Fault, LocalServer
 from tests.shell.conftest import Mode
 
 _T = TypeVar("_T")
-
-
-def _server_has_route(path: str) -> bool:
-    """Whether the bundled server serves ``path`` (its batch and file routes land separately)."""
-    with LocalServer() as server, Client(api_key=server.api_key, base_url=server.base_url) as c:
-        listed = c.list_batches() if "batches" in path else c.list_files()
-        error = listed.failure() if not hasattr(listed.value_or(None), "data") else None
-        return not (isinstance(error, ApiError) and error.status == 404)
-
-
-pytestmark = pytest.mark.skipif(
-    not _server_has_route("/v1/messages/batches"),
-    reason="the local server's batch routes are not on this branch yet",
-)
-
-
-# The batch steering of the local server lands on its own branch (w-11b); these helpers reach it
-# untyped so this module type-checks before and after that merge. Replace them with direct calls
-# once it is on main.
-def _processing(mode: str) -> dict[str, Any]:
-    return {"batch_processing": mode}
-
-
-def _outcomes(outcomes: dict[str, str]) -> dict[str, Any]:
-    return {"batch_results": outcomes}
-
-
-def _release(server: LocalServer, batch_id: str) -> None:
-    cast(Any, server).release_batches(batch_id)
 
 
 def params(text: str) -> dict[str, object]:
@@ -94,14 +65,14 @@ def collect(
 @pytest.fixture
 def instant() -> Iterator[LocalServer]:
     """A local server that processes each batch before answering its create call."""
-    with LocalServer(**_processing("instant")) as running:
+    with LocalServer(batch_processing="instant") as running:
         yield running
 
 
 @pytest.fixture
 def manual() -> Iterator[LocalServer]:
     """A local server whose batches end only when the test releases them."""
-    with LocalServer(**_processing("manual")) as running:
+    with LocalServer(batch_processing="manual") as running:
         yield running
 
 
@@ -116,7 +87,7 @@ def test_the_full_lifecycle_with_every_outcome_and_a_malformed_line(
 ) -> None:
     """Create, retrieve, stream results (one per line, a malformed line a Failure), delete."""
     instant.inject(
-        Fault(**_outcomes({"q-1": "errored", "q-2": "expired", "q-3": "malformed"})), times=1
+        Fault(batch_results={"q-1": "errored", "q-2": "expired", "q-3": "malformed"}), times=1
     )
     with client_for(instant) as client:
         created = run(
@@ -176,7 +147,7 @@ def test_cancel_then_wait_ends_with_canceled_results(manual: LocalServer, mode: 
             mode, lambda: client.cancel_batch(batch.id), lambda: client.acancel_batch(batch.id)
         )
         assert canceled.unwrap().processing_status == "canceling"
-        _release(manual, batch.id)
+        manual.release_batches(batch.id)
         ended = client.get_batch(batch.id).unwrap()
         assert ended.ended and ended.request_counts.canceled == len(REQUESTS)
         assert all(
@@ -199,7 +170,7 @@ def test_wait_for_batch_polls_with_backoff_on_the_clock_and_reports_progress(
             seen.append(state)
             polls += 1
             if polls == 3:
-                _release(manual, batch.id)
+                manual.release_batches(batch.id)
 
         kwargs = {"poll_every": 10.0, "max_poll_every": 20.0, "on_progress": progress}
         ended = run(

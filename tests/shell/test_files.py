@@ -22,16 +22,10 @@ from claude.pure.errors import ApiError, InvalidArgument
 from claude.shell.client import Client
 from claude.testing import LocalServer
 from tests.shell.conftest import Mode
-from tests.shell.test_batches import _server_has_route
 
 _T = TypeVar("_T")
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n" + b"0" * 1000
-
-pytestmark = pytest.mark.skipif(
-    not _server_has_route("/v1/files"),
-    reason="the local server's file routes are not on this branch yet",
-)
 
 
 def run(mode: Mode, sync: Callable[[], _T], make: Callable[[], Awaitable[_T]]) -> _T:
