@@ -82,8 +82,7 @@ def main() -> None:
 
     params = {"model": MODEL, "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
     requests = [{"custom_id": f"r{i}", "params": params} for i in range(args.lines)]
-    server_options: dict[str, object] = {"batch_processing": "instant"}
-    with LocalServer(**server_options) as server:  # type: ignore[arg-type]
+    with LocalServer(batch_processing="instant") as server:
         with Client(api_key=server.api_key, base_url=server.base_url) as client:
             log(f"creating a batch of {args.lines:,} requests ...")
             created = client.create_batch(requests, timeout=600.0)
