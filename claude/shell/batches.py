@@ -31,7 +31,7 @@ from claude.pure.resources import (
     DeletedMessageBatch,
     MessageBatch,
 )
-from claude.shell.downloads import achunks, aopen_body, chunks, open_body
+from claude.shell.downloads import achunks, aopen_body, chunks, limit_of, open_body
 from claude.shell.execute import Observer, Policies
 from claude.shell.resources import (
     acall,
@@ -375,13 +375,16 @@ def batch_results(
     if isinstance(built, Failure):
         yield Failure(built.failure())
         return
-    deadline = session.deadline(options.value_or(_NO).timeout)
-    opened = open_body(session, built.unwrap(), deadline=deadline)
+    timeout = options.value_or(_NO).timeout
+    deadline, limit = session.deadline(timeout), limit_of(session, timeout)
+    opened = open_body(session, built.unwrap(), deadline=deadline, limit=limit)
     if isinstance(opened, Failure):
         yield Failure(opened.failure())
         return
     state = pure.ResultsState()
-    with contextlib.closing(chunks(session, opened.unwrap(), deadline=deadline)) as pieces:
+    with contextlib.closing(
+        chunks(session, opened.unwrap(), deadline=deadline, limit=limit)
+    ) as pieces:
         for chunk in pieces:
             if isinstance(chunk, ClaudeError):
                 yield Failure(chunk)
@@ -403,13 +406,16 @@ async def abatch_results(
     if isinstance(built, Failure):
         yield Failure(built.failure())
         return
-    deadline = session.deadline(options.value_or(_NO).timeout)
-    opened = await aopen_body(session, built.unwrap(), deadline=deadline)
+    timeout = options.value_or(_NO).timeout
+    deadline, limit = session.deadline(timeout), limit_of(session, timeout)
+    opened = await aopen_body(session, built.unwrap(), deadline=deadline, limit=limit)
     if isinstance(opened, Failure):
         yield Failure(opened.failure())
         return
     state = pure.ResultsState()
-    async with contextlib.aclosing(achunks(session, opened.unwrap(), deadline=deadline)) as pieces:
+    async with contextlib.aclosing(
+        achunks(session, opened.unwrap(), deadline=deadline, limit=limit)
+    ) as pieces:
         async for chunk in pieces:
             if isinstance(chunk, ClaudeError):
                 yield Failure(chunk)

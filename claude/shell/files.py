@@ -26,7 +26,7 @@ from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.pure.options import CallOptions
 from claude.pure.request import Headers, HttpRequest
 from claude.pure.resources import DeletedFile, FileObject, FilePage
-from claude.shell.downloads import achunks, aopen_body, chunks, open_body
+from claude.shell.downloads import achunks, aopen_body, chunks, limit_of, open_body
 from claude.shell.execute import Observer, Policies
 from claude.shell.resources import acall, awalk, call, decoder, get_request, walk
 from claude.shell.session import Session
@@ -457,8 +457,9 @@ def download_file(
     built = _download_request(session, file_id, options)
     if isinstance(built, Failure):
         return Failure(built.failure())
-    deadline = session.deadline(options.value_or(_NO).timeout)
-    opened = open_body(session, built.unwrap(), deadline=deadline)
+    timeout = options.value_or(_NO).timeout
+    deadline, limit = session.deadline(timeout), limit_of(session, timeout)
+    opened = open_body(session, built.unwrap(), deadline=deadline, limit=limit)
     if isinstance(opened, Failure):
         return Failure(opened.failure())
     sink = _sink(to)
@@ -466,7 +467,7 @@ def download_file(
         opened.unwrap().close()
         return Failure(sink.failure())
     out, owned = sink.unwrap()
-    pieces = chunks(session, opened.unwrap(), deadline=deadline)
+    pieces = chunks(session, opened.unwrap(), deadline=deadline, limit=limit)
     try:
         return _write(pieces, out, to)
     finally:
@@ -485,8 +486,9 @@ async def adownload_file(
     built = _download_request(session, file_id, options)
     if isinstance(built, Failure):
         return Failure(built.failure())
-    deadline = session.deadline(options.value_or(_NO).timeout)
-    opened = await aopen_body(session, built.unwrap(), deadline=deadline)
+    timeout = options.value_or(_NO).timeout
+    deadline, limit = session.deadline(timeout), limit_of(session, timeout)
+    opened = await aopen_body(session, built.unwrap(), deadline=deadline, limit=limit)
     if isinstance(opened, Failure):
         return Failure(opened.failure())
     sink = _sink(to)
@@ -495,7 +497,7 @@ async def adownload_file(
         return Failure(sink.failure())
     out, owned = sink.unwrap()
     size = 0
-    pieces = achunks(session, opened.unwrap(), deadline=deadline)
+    pieces = achunks(session, opened.unwrap(), deadline=deadline, limit=limit)
     try:
         async for piece in pieces:
             if isinstance(piece, ClaudeError):

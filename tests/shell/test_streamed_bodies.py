@@ -67,7 +67,7 @@ def test_a_dribbled_results_body_ends_at_the_calls_deadline(
     server.inject(Fault(status=200, body=JSONL * 20, dribble=0.01), times=1)
     got = results(client, mode, "msgbatch_1", timeout=0.3)
     error = got[-1].failure()
-    assert isinstance(error, Timeout) and error.phase == "total"
+    assert isinstance(error, Timeout) and error.phase == "total" and error.seconds == 0.3
 
 
 def test_a_download_streams_the_body_into_a_writable(client: Client, server: LocalServer) -> None:
@@ -91,4 +91,4 @@ def test_a_dribbled_download_ends_at_the_calls_deadline(
     else:
         done = anyio.run(lambda: client.adownload_file("file_1", out, timeout=0.3), backend=mode)
     error = done.failure()
-    assert isinstance(error, Timeout) and error.phase == "total"
+    assert isinstance(error, Timeout) and error.phase == "total" and error.seconds == 0.3
