@@ -8,6 +8,11 @@ Layers, each importing only those below it: ``client`` / ``calls`` (the front) -
 (the call plan's driver) and ``streaming`` (the stream lifecycle's) -> ``session`` (pool,
 settings, clock, connection slots, the one thread hop) -> ``transport`` (the only module that
 imports urllib3) and ``slots`` / ``clock`` / ``holders``.
+
+The rest of the API (``count_tokens``, ``*_model(s)``, ``*_batch(es)``, ``batch_results``,
+``wait_for_batch``, ``*_file(s)``) is in ``api`` (module-level calls) over ``resources``,
+``batches`` and ``files`` (the same on a ``Session``), which build on ``execute`` and
+``session`` like ``send``; ``downloads`` streams their large bodies.
 """
 
 from claude.shell.calls import aexecute_with_quota as aexecute_with_quota
