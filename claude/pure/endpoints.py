@@ -106,13 +106,18 @@ def list_query(
     """
     query: dict[str, str] = {}
     if limit is not None:
-        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= _MAX_LIMIT:
+        # int.__int__: the plain value of an int subclass, never its own (possibly raising) methods
+        if (
+            not isinstance(limit, int)
+            or isinstance(limit, bool)
+            or not 1 <= int.__int__(limit) <= _MAX_LIMIT
+        ):
             return Failure(
                 InvalidArgument(
                     path="limit", problem=f"must be an int from 1 to 1000, got {limit!r}"
                 )
             )
-        query["limit"] = str(limit)
+        query["limit"] = str(int.__int__(limit))
     for name, value in (("before_id", before_id), ("after_id", after_id), ("page", page)):
         if value is None:
             continue

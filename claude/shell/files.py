@@ -66,6 +66,12 @@ def _file_path(file_id: object, suffix: str = "") -> Result[str, InvalidArgument
 # --- upload ---------------------------------------------------------------------------------
 
 
+def _plain(text: object) -> str:
+    """The plain value of a string (a subclass's own methods never run); a non-string is
+    refused later by the file-name check, as its ``repr``-free type name."""
+    return str.__str__(text) if isinstance(text, str) else f"<{type(text).__name__}>"
+
+
 class _Source:
     """What to upload: a file on disk (read in chunks, per attempt) or bytes in memory."""
 
@@ -74,12 +80,12 @@ class _Source:
         self.path: Path | None = None
         if isinstance(source, bytes | bytearray | memoryview):
             self.data = bytes(source)
-            self.name = filename or "upload.bin"
+            self.name = _plain(filename) if filename is not None else "upload.bin"
             self.size = len(self.data)
             self.head = self.data[:_SNIFF]
         else:
             self.path = Path(source)
-            self.name = filename or self.path.name
+            self.name = _plain(filename) if filename is not None else self.path.name
             self.size = self.path.stat().st_size
             with self.path.open("rb") as f:
                 self.head = f.read(_SNIFF)
@@ -112,9 +118,23 @@ def _upload(
         )
     try:
         src = _Source(source, filename)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         return Failure(InvalidArgument(path=str(source), problem=f"cannot be read ({exc})"))
-    part = multipart.file_part(src.name, media_type=media_type, head=src.head)
+    except Exception as exc:  # a hostile path object must not escape as a traceback
+        return Failure(
+            InvalidArgument(path="file", problem=f"reading it raised {type(exc).__name__}")
+        )
+    given_name: object = src.name
+    given_type: object = media_type
+    if not isinstance(given_name, str) or not isinstance(given_type, str | None):
+        return Failure(
+            InvalidArgument(path="filename", problem="filename and media_type must be strings")
+        )
+    part = multipart.file_part(
+        str.__str__(src.name),
+        media_type=None if media_type is None else str.__str__(media_type),
+        head=src.head,
+    )
     if isinstance(part, Failure):
         return Failure(part.failure())
     boundary = secrets.token_hex(16)

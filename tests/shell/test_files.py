@@ -195,3 +195,31 @@ def test_a_50_mb_round_trip_keeps_peak_rss_growth_under_10_mb(
     assert report["size"] == report["stored"] == 50 << 20
     assert _digest(target) == _digest(source)
     assert report["growth_kib"] < 10 * 1024
+
+
+class _Hostile(str):
+    """A string whose methods raise, as a hostile caller's might."""
+
+    def __len__(self) -> int:
+        raise RuntimeError("boom")
+
+    def __str__(self) -> str:
+        raise RuntimeError("boom")
+
+
+class _HostilePath:
+    """A path object whose ``__fspath__`` raises."""
+
+    def __fspath__(self) -> str:
+        raise RuntimeError("boom")
+
+
+def test_hostile_arguments_never_run_their_code(client: Client, server: LocalServer) -> None:
+    """String subclasses are read by their plain value; a path object that raises is a Failure."""
+    named = client.upload_file(b"x", filename=_Hostile("a.txt"), media_type=_Hostile("text/plain"))
+    assert named.unwrap().filename == "a.txt" and named.unwrap().mime_type == "text/plain"
+    assert client.get_file(_Hostile(named.unwrap().id)).unwrap().id == named.unwrap().id
+    before = len(server.requests)
+    error = client.upload_file(_HostilePath()).failure()
+    assert isinstance(error, InvalidArgument) and error.path == "file"
+    assert len(server.requests) == before
