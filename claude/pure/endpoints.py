@@ -121,7 +121,7 @@ def list_query(
     for name, value in (("before_id", before_id), ("after_id", after_id), ("page", page)):
         if value is None:
             continue
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not str.__str__(value):
             return Failure(
                 InvalidArgument(
                     path=name, problem="must be an id string from a previous page, or None"

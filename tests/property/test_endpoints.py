@@ -298,3 +298,30 @@ def test_count_tokens_drops_a_typed_requests_max_tokens_and_keeps_unchecked_as_g
     raw = unchecked({"model": "m", "messages": msgs, "brand_new": 1})
     sent = ours(endpoints.count_tokens_request(raw, target=target(), options=NO))
     assert sent.body == {"model": "m", "messages": msgs, "brand_new": 1}
+
+
+class _Hostile(str):
+    """A string whose own methods raise."""
+
+    def __len__(self) -> int:
+        raise RuntimeError("boom")
+
+    def __bool__(self) -> bool:
+        raise RuntimeError("boom")
+
+
+class _HostileInt(int):
+    """An int whose comparisons raise."""
+
+    def __le__(self, other: object) -> bool:
+        raise RuntimeError("boom")
+
+    def __ge__(self, other: object) -> bool:
+        raise RuntimeError("boom")
+
+
+def test_cursor_and_limit_subclasses_are_read_by_their_plain_value() -> None:
+    """A str or int subclass whose methods raise is read as its plain value, never called."""
+    query = endpoints.list_query(limit=_HostileInt(5), after_id=_Hostile("m_1")).unwrap()
+    assert query == {"limit": "5", "after_id": "m_1"}
+    assert endpoints.resource_id(_Hostile("b/1"), path="batch_id").unwrap() == "b%2F1"
