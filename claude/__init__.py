@@ -28,6 +28,12 @@ from claude.pure.record import CallRecord as CallRecord
 from claude.pure.request import unchecked as unchecked
 from claude.pure.retry import RetryPolicy as RetryPolicy
 from claude.pure.settings import Timeouts as Timeouts
+from claude.pure.structured import OutputIncomplete as OutputIncomplete
+from claude.pure.structured import OutputMismatch as OutputMismatch
+from claude.pure.structured import OutputRefused as OutputRefused
+from claude.pure.structured import Parsed as Parsed
+from claude.pure.tool_loop import ToolLoopPolicy as ToolLoopPolicy
+from claude.pure.tools import tool as tool
 from claude.pure.wire import ContentBlock as ContentBlock
 from claude.pure.wire import DocumentBlock as DocumentBlock
 from claude.pure.wire import ImageBlock as ImageBlock
@@ -59,6 +65,10 @@ __all__ = [
     "ImageBlock",
     "Message",
     "MessageRequest",
+    "OutputIncomplete",
+    "OutputMismatch",
+    "OutputRefused",
+    "Parsed",
     "QuotaExceeded",
     "QuotaPolicy",
     "RateLimitPolicy",
@@ -70,12 +80,14 @@ __all__ = [
     "ThinkingBlock",
     "Timeouts",
     "TokenBucketPolicy",
+    "ToolLoopPolicy",
     "ToolResultBlock",
     "ToolUseBlock",
     "UnknownBlock",
     "Usage",
     "__version__",
     "errors",
+    "tool",
     "unchecked",
     "unwrap",
 ]

@@ -2,7 +2,8 @@
 
 ``send`` / ``stream`` and their async twins make exactly one HTTP call; the ``Client`` methods
 named ``execute_with_*`` add retries, circuit breaking, rate limiting and failover, only when
-asked, with the state holders below.
+asked, with the state holders below. ``parse`` (structured output into the caller's type) and
+``run_tools`` (the tool loop, ``claude.pure.tool_loop`` driven by ``tool_runner``) build on them.
 
 Layers, each importing only those below it: ``client`` / ``calls`` (the front) -> ``execute``
 (the call plan's driver) and ``streaming`` (the stream lifecycle's) -> ``session`` (pool,
@@ -29,17 +30,27 @@ from claude.shell.clock import FakeClock as FakeClock
 from claude.shell.clock import SystemClock as SystemClock
 from claude.shell.control import AsyncControlledStream as AsyncControlledStream
 from claude.shell.control import ControlledStream as ControlledStream
+from claude.shell.execute import Policies as Policies
 from claude.shell.holders import CircuitBreaker as CircuitBreaker
 from claude.shell.holders import Failover as Failover
 from claude.shell.holders import RateLimiter as RateLimiter
+from claude.shell.parsing import AsyncParsedMessageStream as AsyncParsedMessageStream
+from claude.shell.parsing import ParsedMessageStream as ParsedMessageStream
 from claude.shell.quota import QuotaTracker as QuotaTracker
 from claude.shell.streaming import AsyncMessageStream as AsyncMessageStream
 from claude.shell.streaming import MessageStream as MessageStream
 from claude.shell.streaming import StreamEnded as StreamEnded
+from claude.shell.tool_runner import ToolRun as ToolRun
+from claude.shell.tool_runner import Turn as Turn
+from claude.shell.typed_calls import aparse as aparse
+from claude.shell.typed_calls import arun_tools as arun_tools
+from claude.shell.typed_calls import parse as parse
+from claude.shell.typed_calls import run_tools as run_tools
 
 __all__ = [
     "AsyncControlledStream",
     "AsyncMessageStream",
+    "AsyncParsedMessageStream",
     "CircuitBreaker",
     "Client",
     "Clock",
@@ -48,15 +59,23 @@ __all__ = [
     "FakeClock",
     "MessageParams",
     "MessageStream",
+    "ParsedMessageStream",
+    "Policies",
     "QuotaTracker",
     "RateLimiter",
     "StreamEnded",
     "SystemClock",
+    "ToolRun",
+    "Turn",
     "aexecute_with_quota",
+    "aparse",
+    "arun_tools",
     "asend",
     "astream",
     "default_client",
     "execute_with_quota",
+    "parse",
+    "run_tools",
     "send",
     "stream",
 ]
@@ -100,10 +119,8 @@ from claude.shell.api import read_batch_input as read_batch_input
 from claude.shell.api import upload_file as upload_file
 from claude.shell.api import wait_for_batch as wait_for_batch
 from claude.shell.api import write_batch_results as write_batch_results
-from claude.shell.execute import Policies as Policies
 
 __all__ += [
-    "Policies",
     "abatch_results",
     "acancel_batch",
     "acount_tokens",

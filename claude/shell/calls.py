@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar, overload
 
 from returns.result import Result
 
@@ -10,10 +11,13 @@ from claude.pure.errors import ClaudeError
 from claude.pure.wire import Message
 from claude.shell.client import Client, MessageParams, default_client
 from claude.shell.metered import Estimate
+from claude.shell.parsing import AsyncParsedMessageStream, ParsedMessageStream
 from claude.shell.quota import QuotaTracker
 from claude.shell.streaming import AsyncMessageStream, MessageStream
 
 __all__ = ["aexecute_with_quota", "asend", "astream", "execute_with_quota", "send", "stream"]
+
+_T = TypeVar("_T")
 
 
 def send(
@@ -58,6 +62,7 @@ async def asend(
     )
 
 
+@overload
 def stream(
     request: MessageParams,
     *,
@@ -66,17 +71,52 @@ def stream(
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
     extra_query: Mapping[str, str] | None = None,
-) -> MessageStream:
-    """Stream a reply: ``with stream(request) as events: for event in events: ...``."""
-    return (client or default_client()).stream(
+    output_type: None = None,
+) -> MessageStream: ...
+@overload
+def stream(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    timeout: float | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
+    output_type: type[_T],
+) -> ParsedMessageStream[_T]: ...
+def stream(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    timeout: float | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
+    output_type: type[_T] | None = None,
+) -> MessageStream | ParsedMessageStream[_T]:
+    """Stream a reply: ``with stream(request) as events: for event in events: ...``.
+
+    With ``output_type``, ``events.final_parsed()`` is the reply decoded into that type."""
+    chosen = client or default_client()
+    if output_type is None:
+        return chosen.stream(
+            request,
+            timeout=timeout,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+    return chosen.stream(
         request,
         timeout=timeout,
         extra_body=extra_body,
         extra_headers=extra_headers,
         extra_query=extra_query,
+        output_type=output_type,
     )
 
 
+@overload
 def astream(
     request: MessageParams,
     *,
@@ -85,14 +125,46 @@ def astream(
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
     extra_query: Mapping[str, str] | None = None,
-) -> AsyncMessageStream:
+    output_type: None = None,
+) -> AsyncMessageStream: ...
+@overload
+def astream(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    timeout: float | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
+    output_type: type[_T],
+) -> AsyncParsedMessageStream[_T]: ...
+def astream(
+    request: MessageParams,
+    *,
+    client: Client | None = None,
+    timeout: float | None = None,
+    extra_body: Mapping[str, object] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    extra_query: Mapping[str, str] | None = None,
+    output_type: type[_T] | None = None,
+) -> AsyncMessageStream | AsyncParsedMessageStream[_T]:
     """The async twin of ``stream``: ``async with astream(request) as events: ...``."""
-    return (client or default_client()).astream(
+    chosen = client or default_client()
+    if output_type is None:
+        return chosen.astream(
+            request,
+            timeout=timeout,
+            extra_body=extra_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+        )
+    return chosen.astream(
         request,
         timeout=timeout,
         extra_body=extra_body,
         extra_headers=extra_headers,
         extra_query=extra_query,
+        output_type=output_type,
     )
 
 

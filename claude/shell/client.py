@@ -26,7 +26,7 @@ import ssl
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Self, cast
+from typing import IO, Self, TypeVar, cast, overload
 from urllib.parse import urlsplit
 
 import anyio
@@ -59,10 +59,11 @@ from claude.pure.settings import (
     check_base_url,
     check_settings,
 )
+from claude.pure.structured import Parsed
 from claude.pure.wire import Message, TokenCount
 from claude.shell import batches as _batches
 from claude.shell import files as _files
-from claude.shell import health, transport
+from claude.shell import health, parsing, tool_runner, transport
 from claude.shell import resources as _resources
 from claude.shell.batches import Progress
 from claude.shell.clock import SYSTEM_CLOCK, Clock
@@ -70,6 +71,7 @@ from claude.shell.execute import Observer, Policies, aexecute, execute
 from claude.shell.files import FileSource, PathLike
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
 from claude.shell.metered import Estimate, ametered, metered
+from claude.shell.parsing import AsyncParsedMessageStream, ParsedMessageStream, with_output
 from claude.shell.quota import QuotaTracker
 from claude.shell.session import MessageParams, Session, merged_target
 from claude.shell.streaming import (
@@ -78,10 +80,13 @@ from claude.shell.streaming import (
     planned_astream,
     planned_stream,
 )
+from claude.shell.tool_runner import EventHandler, ToolLike, ToolRun, TurnHandler
 
 __all__ = ["Client", "MessageParams", "default_client"]
 
 CaBundle = str | os.PathLike[str] | ssl.SSLContext
+
+_T = TypeVar("_T")
 
 
 class Client:
@@ -268,6 +273,7 @@ class Client:
             return built
         return await self._session.aperform(built.unwrap(), timeout=timeout)
 
+    @overload
     def stream(
         self,
         request: MessageParams,
@@ -276,14 +282,46 @@ class Client:
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
-    ) -> MessageStream:
+        output_type: None = None,
+    ) -> MessageStream: ...
+    @overload
+    def stream(
+        self,
+        request: MessageParams,
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        output_type: type[_T],
+    ) -> ParsedMessageStream[_T]: ...
+    def stream(
+        self,
+        request: MessageParams,
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        output_type: type[_T] | None = None,
+    ) -> MessageStream | ParsedMessageStream[_T]:
         """Send with ``"stream": true``; use as ``with client.stream(r) as events: ...``.
 
         ``timeout`` bounds the whole stream; without it ``Timeouts.total`` bounds the opening
-        and the stream's events are bounded by ``read`` and ``idle``."""
+        and the stream's events are bounded by ``read`` and ``idle``. With ``output_type`` the
+        request asks for that type (as ``parse`` does) and ``events.final_parsed()`` decodes the
+        reply once the stream has ended."""
+        if output_type is not None:
+            asked = with_output(request, output_type).bind(
+                lambda r: self._stream_request(r, timeout, extra_body, extra_headers, extra_query)
+            )
+            return ParsedMessageStream(
+                self._session, asked, output_type=output_type, timeout=timeout
+            )
         built = self._stream_request(request, timeout, extra_body, extra_headers, extra_query)
         return MessageStream(self._session, built, timeout=timeout)
 
+    @overload
     def astream(
         self,
         request: MessageParams,
@@ -292,8 +330,37 @@ class Client:
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
-    ) -> AsyncMessageStream:
+        output_type: None = None,
+    ) -> AsyncMessageStream: ...
+    @overload
+    def astream(
+        self,
+        request: MessageParams,
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        output_type: type[_T],
+    ) -> AsyncParsedMessageStream[_T]: ...
+    def astream(
+        self,
+        request: MessageParams,
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        output_type: type[_T] | None = None,
+    ) -> AsyncMessageStream | AsyncParsedMessageStream[_T]:
         """The async twin of ``stream``: ``async with client.astream(r) as events: ...``."""
+        if output_type is not None:
+            asked = with_output(request, output_type).bind(
+                lambda r: self._stream_request(r, timeout, extra_body, extra_headers, extra_query)
+            )
+            return AsyncParsedMessageStream(
+                self._session, asked, output_type=output_type, timeout=timeout
+            )
         built = self._stream_request(request, timeout, extra_body, extra_headers, extra_query)
         return AsyncMessageStream(self._session, built, timeout=timeout)
 
@@ -710,6 +777,128 @@ class Client:
                 ),
             ),
             estimate=estimate,
+        )
+
+    # --- structured output and tools (issue 13) ----------------------------------------
+
+    def parse(
+        self,
+        request: MessageParams,
+        output_type: type[_T],
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Parsed[_T], ClaudeError]:
+        """Send ``request`` asking for a reply of ``output_type`` and decode it: one HTTP call.
+
+        ``Success(Parsed)`` holds the message and the value; a refusal, a reply cut off by
+        ``max_tokens`` and text that does not fit the type are failures of their own
+        (``OutputRefused``, ``OutputIncomplete``, ``OutputMismatch``), each with the reply."""
+        options = _options(timeout, extra_body, extra_headers, extra_query)
+        return options.bind(
+            lambda ok: parsing.parse(self._session, request, output_type, options=ok)
+        )
+
+    async def aparse(
+        self,
+        request: MessageParams,
+        output_type: type[_T],
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[Parsed[_T], ClaudeError]:
+        """The async twin of ``parse``."""
+        options = _options(timeout, extra_body, extra_headers, extra_query)
+        if isinstance(options, Failure):
+            return Failure(options.failure())
+        return await parsing.aparse(self._session, request, output_type, options=options.unwrap())
+
+    def run_tools(
+        self,
+        request: MessageParams,
+        *,
+        tools: Sequence[ToolLike],
+        max_turns: int = 8,
+        stop_when: Callable[[Message], bool] | None = None,
+        continue_paused: bool = False,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        stream: bool = False,
+        on_event: EventHandler | None = None,
+        on_turn: TurnHandler | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[ToolRun, ClaudeError]:
+        """Run the tool loop: send, run the tools the model asks for, repeat until it is done.
+
+        Each turn is one request (under ``policies`` if given, streamed with ``stream=True``,
+        its events to ``on_event``), ending within ``timeout``; it stops on ``end_turn``,
+        after ``max_turns`` requests, when ``stop_when(reply)`` is true, or on ``pause_turn``
+        unless ``continue_paused``. ``on_turn`` sees each turn; the ``ToolRun`` holds the
+        transcript (see ``claude.shell.tool_runner``)."""
+        return tool_runner.run_tools(
+            self._session,
+            request,
+            tools,
+            max_turns=max_turns,
+            stop_when=stop_when,
+            continue_paused=continue_paused,
+            policies=policies,
+            observe=observe,
+            stream=stream,
+            on_event=on_event,
+            on_turn=on_turn,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
+        )
+
+    async def arun_tools(
+        self,
+        request: MessageParams,
+        *,
+        tools: Sequence[ToolLike],
+        max_turns: int = 8,
+        stop_when: Callable[[Message], bool] | None = None,
+        continue_paused: bool = False,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        stream: bool = False,
+        on_event: EventHandler | None = None,
+        on_turn: TurnHandler | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[ToolRun, ClaudeError]:
+        """The async twin of ``run_tools``: the tool calls of one reply run concurrently."""
+        return await tool_runner.arun_tools(
+            self._session,
+            request,
+            tools,
+            max_turns=max_turns,
+            stop_when=stop_when,
+            continue_paused=continue_paused,
+            policies=policies,
+            observe=observe,
+            stream=stream,
+            on_event=on_event,
+            on_turn=on_turn,
+            options=CallOptions(
+                timeout=timeout,
+                extra_body=extra_body,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+            ),
         )
 
     def check_health(

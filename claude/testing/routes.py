@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from claude.testing import batches, files, ids, models, replies, transcript, validation
+from claude.testing import batches, files, ids, models, replies, scripted, transcript, validation
 from claude.testing.caching import PromptCache
 from claude.testing.errors import error_body
 from claude.testing.faults import Fault
@@ -160,6 +160,8 @@ def _check_auth(headers: Mapping[str, str], api_key: str) -> str | None:
 def _messages(call: _Call) -> Response:
     body = call.request.json
     problem = _unparsable(call.request) or validation.check_message(body, version=call.version)
+    if problem is None and isinstance(body, Mapping):
+        problem = scripted.check(body)  # a schema outside the structured-output subset
     if problem is not None or not isinstance(body, Mapping):
         return _error(400, problem, call.request_id)
     fault = call.fault
@@ -170,6 +172,7 @@ def _messages(call: _Call) -> Response:
         text_events=fault.text_events if fault else None,
         tool_json_parts=fault.tool_json_parts if fault else None,
     )
+    reply = scripted.script(body, reply, new_id=ids.tool_use_id)  # tool loops, JSON output
     if call.cache is not None:
         reply = call.cache.apply(body, reply)
     if body.get("stream") is True:

@@ -46,12 +46,12 @@ def streamed(
 ) -> tuple[list[StreamEvent], Result[Message, ClaudeError]]:
     """The events and final message of one stream, sync or async."""
     if mode == "sync":
-        with client.stream(request, **kwargs) as events:  # type: ignore[arg-type]
+        with client.stream(request, **kwargs) as events:  # type: ignore[call-overload]
             seen = list(events)
             return seen, events.final_message()
 
     async def main() -> tuple[list[StreamEvent], Result[Message, ClaudeError]]:
-        async with client.astream(request, **kwargs) as events:  # type: ignore[arg-type]
+        async with client.astream(request, **kwargs) as events:  # type: ignore[call-overload]
             seen = [event async for event in events]
             return seen, await events.final_message()
 
