@@ -9,6 +9,11 @@ Layers, each importing only those below it: ``client`` / ``calls`` (the front) -
 (the call plan's driver) and ``streaming`` (the stream lifecycle's) -> ``session`` (pool,
 settings, clock, connection slots, the one thread hop) -> ``transport`` (the only module that
 imports urllib3) and ``slots`` / ``clock`` / ``holders``.
+
+The rest of the API (``count_tokens``, ``*_model(s)``, ``*_batch(es)``, ``batch_results``,
+``wait_for_batch``, ``*_file(s)``) is in ``api`` (module-level calls) over ``resources``,
+``batches`` and ``files`` (the same on a ``Session``), which build on ``execute`` and
+``session`` like ``send``; ``downloads`` streams their large bodies.
 """
 
 from claude.shell.calls import aexecute_with_quota as aexecute_with_quota
@@ -73,4 +78,85 @@ __all__ = [
     "run_tools",
     "send",
     "stream",
+]
+
+# The rest of the API (issue 11): count tokens, models, message batches, files.
+from claude.shell.api import abatch_results as abatch_results
+from claude.shell.api import acancel_batch as acancel_batch
+from claude.shell.api import acount_tokens as acount_tokens
+from claude.shell.api import acreate_batch as acreate_batch
+from claude.shell.api import adelete_batch as adelete_batch
+from claude.shell.api import adelete_file as adelete_file
+from claude.shell.api import adownload_file as adownload_file
+from claude.shell.api import aget_batch as aget_batch
+from claude.shell.api import aget_file as aget_file
+from claude.shell.api import aget_model as aget_model
+from claude.shell.api import aiter_batches as aiter_batches
+from claude.shell.api import aiter_files as aiter_files
+from claude.shell.api import aiter_models as aiter_models
+from claude.shell.api import alist_batches as alist_batches
+from claude.shell.api import alist_files as alist_files
+from claude.shell.api import alist_models as alist_models
+from claude.shell.api import aupload_file as aupload_file
+from claude.shell.api import await_for_batch as await_for_batch
+from claude.shell.api import batch_results as batch_results
+from claude.shell.api import cancel_batch as cancel_batch
+from claude.shell.api import count_tokens as count_tokens
+from claude.shell.api import create_batch as create_batch
+from claude.shell.api import delete_batch as delete_batch
+from claude.shell.api import delete_file as delete_file
+from claude.shell.api import download_file as download_file
+from claude.shell.api import get_batch as get_batch
+from claude.shell.api import get_file as get_file
+from claude.shell.api import get_model as get_model
+from claude.shell.api import iter_batches as iter_batches
+from claude.shell.api import iter_files as iter_files
+from claude.shell.api import iter_models as iter_models
+from claude.shell.api import list_batches as list_batches
+from claude.shell.api import list_files as list_files
+from claude.shell.api import list_models as list_models
+from claude.shell.api import read_batch_input as read_batch_input
+from claude.shell.api import upload_file as upload_file
+from claude.shell.api import wait_for_batch as wait_for_batch
+from claude.shell.api import write_batch_results as write_batch_results
+
+__all__ += [
+    "abatch_results",
+    "acancel_batch",
+    "acount_tokens",
+    "acreate_batch",
+    "adelete_batch",
+    "adelete_file",
+    "adownload_file",
+    "aget_batch",
+    "aget_file",
+    "aget_model",
+    "aiter_batches",
+    "aiter_files",
+    "aiter_models",
+    "alist_batches",
+    "alist_files",
+    "alist_models",
+    "aupload_file",
+    "await_for_batch",
+    "batch_results",
+    "cancel_batch",
+    "count_tokens",
+    "create_batch",
+    "delete_batch",
+    "delete_file",
+    "download_file",
+    "get_batch",
+    "get_file",
+    "get_model",
+    "iter_batches",
+    "iter_files",
+    "iter_models",
+    "list_batches",
+    "list_files",
+    "list_models",
+    "read_batch_input",
+    "upload_file",
+    "wait_for_batch",
+    "write_batch_results",
 ]

@@ -24,9 +24,9 @@ from __future__ import annotations
 import os
 import ssl
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Self, TypeVar, cast, overload
+from typing import IO, Self, TypeVar, cast, overload
 from urllib.parse import urlsplit
 
 import anyio
@@ -38,6 +38,17 @@ from claude.pure.failover import FailoverPolicy
 from claude.pure.health import HealthCheckPolicy, HealthMetrics, HealthReport
 from claude.pure.options import CallOptions, check_header_fields, check_timeout
 from claude.pure.request import HttpRequest, Target, make_target
+from claude.pure.resources import (
+    BatchPage,
+    BatchResultLine,
+    DeletedFile,
+    DeletedMessageBatch,
+    FileObject,
+    FilePage,
+    MessageBatch,
+    ModelInfo,
+    ModelPage,
+)
 from claude.pure.retry import RetryPolicy
 from claude.pure.settings import (
     DEFAULT_API_VERSION,
@@ -49,10 +60,15 @@ from claude.pure.settings import (
     check_settings,
 )
 from claude.pure.structured import Parsed
-from claude.pure.wire import Message
+from claude.pure.wire import Message, TokenCount
+from claude.shell import batches as _batches
+from claude.shell import files as _files
 from claude.shell import health, parsing, tool_runner, transport
+from claude.shell import resources as _resources
+from claude.shell.batches import Progress
 from claude.shell.clock import SYSTEM_CLOCK, Clock
 from claude.shell.execute import Observer, Policies, aexecute, execute
+from claude.shell.files import FileSource, PathLike
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
 from claude.shell.metered import Estimate, ametered, metered
 from claude.shell.parsing import AsyncParsedMessageStream, ParsedMessageStream, with_output
@@ -945,6 +961,762 @@ class Client:
         return (
             f"Client({self.settings.base_url}, anthropic-version {self.settings.api_version}, "
             f"{state})"
+        )
+
+    # --- the rest of the API (issue 11): count tokens, models, batches, files ---------------
+
+    def count_tokens(
+        self,
+        request: MessageParams,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[TokenCount, ClaudeError]:
+        """Count the input tokens of a Messages request (``POST /v1/messages/count_tokens``)."""
+        return _resources.count_tokens(
+            self._session,
+            request,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    async def acount_tokens(
+        self,
+        request: MessageParams,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[TokenCount, ClaudeError]:
+        """The async twin of ``count_tokens``."""
+        return await _resources.acount_tokens(
+            self._session,
+            request,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    def list_models(
+        self,
+        *,
+        limit: int | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[ModelPage, ClaudeError]:
+        """One page of models, newest first (``GET /v1/models``)."""
+        return _resources.list_models(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            before_id=before_id,
+            after_id=after_id,
+            policies=policies,
+            observe=observe,
+        )
+
+    async def alist_models(
+        self,
+        *,
+        limit: int | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[ModelPage, ClaudeError]:
+        """The async twin of ``list_models``."""
+        return await _resources.alist_models(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            before_id=before_id,
+            after_id=after_id,
+            policies=policies,
+            observe=observe,
+        )
+
+    def iter_models(
+        self,
+        *,
+        limit: int | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Iterator[Result[ModelInfo, ClaudeError]]:
+        """Every model: one request per page, made as you walk."""
+        return _resources.iter_models(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            policies=policies,
+            observe=observe,
+        )
+
+    def aiter_models(
+        self,
+        *,
+        limit: int | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[Result[ModelInfo, ClaudeError]]:
+        """The async twin of ``iter_models``."""
+        return _resources.aiter_models(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            policies=policies,
+            observe=observe,
+        )
+
+    def get_model(
+        self,
+        model_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[ModelInfo, ClaudeError]:
+        """One model by id or alias (``GET /v1/models/{id}``)."""
+        return _resources.get_model(
+            self._session,
+            model_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    async def aget_model(
+        self,
+        model_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[ModelInfo, ClaudeError]:
+        """The async twin of ``get_model``."""
+        return await _resources.aget_model(
+            self._session,
+            model_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    def create_batch(
+        self,
+        requests: Sequence[Mapping[str, object]],
+        *,
+        checks: bool = True,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """Create a message batch, every request checked first (``POST /v1/messages/batches``)."""
+        return _batches.create_batch(
+            self._session,
+            requests,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            checks=checks,
+            policies=policies,
+            observe=observe,
+        )
+
+    async def acreate_batch(
+        self,
+        requests: Sequence[Mapping[str, object]],
+        *,
+        checks: bool = True,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """The async twin of ``create_batch``."""
+        return await _batches.acreate_batch(
+            self._session,
+            requests,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            checks=checks,
+            policies=policies,
+            observe=observe,
+        )
+
+    def get_batch(
+        self,
+        batch_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """A batch's current state (``GET /v1/messages/batches/{id}``)."""
+        return _batches.get_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    async def aget_batch(
+        self,
+        batch_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """The async twin of ``get_batch``."""
+        return await _batches.aget_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    def list_batches(
+        self,
+        *,
+        limit: int | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[BatchPage, ClaudeError]:
+        """One page of batches, newest first."""
+        return _batches.list_batches(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            before_id=before_id,
+            after_id=after_id,
+            policies=policies,
+            observe=observe,
+        )
+
+    async def alist_batches(
+        self,
+        *,
+        limit: int | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[BatchPage, ClaudeError]:
+        """The async twin of ``list_batches``."""
+        return await _batches.alist_batches(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            before_id=before_id,
+            after_id=after_id,
+            policies=policies,
+            observe=observe,
+        )
+
+    def iter_batches(
+        self,
+        *,
+        limit: int | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Iterator[Result[MessageBatch, ClaudeError]]:
+        """Every batch: one request per page, made as you walk."""
+        return _batches.iter_batches(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            policies=policies,
+            observe=observe,
+        )
+
+    def aiter_batches(
+        self,
+        *,
+        limit: int | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[Result[MessageBatch, ClaudeError]]:
+        """The async twin of ``iter_batches``."""
+        return _batches.aiter_batches(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            policies=policies,
+            observe=observe,
+        )
+
+    def cancel_batch(
+        self,
+        batch_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """Cancel a batch (it goes ``canceling``, then ``ended``)."""
+        return _batches.cancel_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    async def acancel_batch(
+        self,
+        batch_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """The async twin of ``cancel_batch``."""
+        return await _batches.acancel_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    def delete_batch(
+        self,
+        batch_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[DeletedMessageBatch, ClaudeError]:
+        """Delete an ended batch."""
+        return _batches.delete_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    async def adelete_batch(
+        self,
+        batch_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[DeletedMessageBatch, ClaudeError]:
+        """The async twin of ``delete_batch``."""
+        return await _batches.adelete_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    def batch_results(
+        self,
+        batch: str | MessageBatch,
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Iterator[Result[BatchResultLine, ClaudeError]]:
+        """An ended batch's results, one ``Result`` per JSONL line, streamed (flat memory)."""
+        return _batches.batch_results(
+            self._session, batch, _options(timeout, extra_body, extra_headers, extra_query)
+        )
+
+    def abatch_results(
+        self,
+        batch: str | MessageBatch,
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[Result[BatchResultLine, ClaudeError]]:
+        """The async twin of ``batch_results``."""
+        return _batches.abatch_results(
+            self._session, batch, _options(timeout, extra_body, extra_headers, extra_query)
+        )
+
+    def wait_for_batch(
+        self,
+        batch_id: str,
+        *,
+        poll_every: float = 30.0,
+        max_poll_every: float = 300.0,
+        on_progress: Progress | None = None,
+        deadline: float | None = None,
+        cancel: Callable[[], bool] | None = None,
+        policies: Policies | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """Poll until the batch ends, with backoff, telling ``on_progress`` each state (explicit)."""
+        return _batches.wait_for_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            poll_every=poll_every,
+            max_poll_every=max_poll_every,
+            on_progress=on_progress,
+            deadline=deadline,
+            cancel=cancel,
+            policies=policies,
+        )
+
+    async def await_for_batch(
+        self,
+        batch_id: str,
+        *,
+        poll_every: float = 30.0,
+        max_poll_every: float = 300.0,
+        on_progress: Progress | None = None,
+        deadline: float | None = None,
+        cancel: Callable[[], bool] | None = None,
+        policies: Policies | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[MessageBatch, ClaudeError]:
+        """The async twin of ``wait_for_batch``."""
+        return await _batches.await_for_batch(
+            self._session,
+            batch_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            poll_every=poll_every,
+            max_poll_every=max_poll_every,
+            on_progress=on_progress,
+            deadline=deadline,
+            cancel=cancel,
+            policies=policies,
+        )
+
+    def upload_file(
+        self,
+        file: FileSource,
+        *,
+        media_type: str | None = None,
+        filename: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[FileObject, ClaudeError]:
+        """Upload a file (a path, streamed from disk, or bytes) to the Files API."""
+        return _files.upload_file(
+            self._session,
+            file,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            media_type=media_type,
+            filename=filename,
+            policies=policies,
+            observe=observe,
+        )
+
+    async def aupload_file(
+        self,
+        file: FileSource,
+        *,
+        media_type: str | None = None,
+        filename: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[FileObject, ClaudeError]:
+        """The async twin of ``upload_file``."""
+        return await _files.aupload_file(
+            self._session,
+            file,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            media_type=media_type,
+            filename=filename,
+            policies=policies,
+            observe=observe,
+        )
+
+    def list_files(
+        self,
+        *,
+        limit: int | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+        page: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[FilePage, ClaudeError]:
+        """One page of uploaded files."""
+        return _files.list_files(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            before_id=before_id,
+            after_id=after_id,
+            page=page,
+            policies=policies,
+            observe=observe,
+        )
+
+    async def alist_files(
+        self,
+        *,
+        limit: int | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+        page: str | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[FilePage, ClaudeError]:
+        """The async twin of ``list_files``."""
+        return await _files.alist_files(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            before_id=before_id,
+            after_id=after_id,
+            page=page,
+            policies=policies,
+            observe=observe,
+        )
+
+    def iter_files(
+        self,
+        *,
+        limit: int | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Iterator[Result[FileObject, ClaudeError]]:
+        """Every file: one request per page, made as you walk."""
+        return _files.iter_files(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            policies=policies,
+            observe=observe,
+        )
+
+    def aiter_files(
+        self,
+        *,
+        limit: int | None = None,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[Result[FileObject, ClaudeError]]:
+        """The async twin of ``iter_files``."""
+        return _files.aiter_files(
+            self._session,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            limit=limit,
+            policies=policies,
+            observe=observe,
+        )
+
+    def get_file(
+        self,
+        file_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[FileObject, ClaudeError]:
+        """A file's metadata."""
+        return _files.get_file(
+            self._session,
+            file_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    async def aget_file(
+        self,
+        file_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[FileObject, ClaudeError]:
+        """The async twin of ``get_file``."""
+        return await _files.aget_file(
+            self._session,
+            file_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    def download_file(
+        self,
+        file_id: str,
+        to: PathLike | IO[bytes],
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[int, ClaudeError]:
+        """Stream a file's content to a path or binary writable; the bytes written."""
+        return _files.download_file(
+            self._session, file_id, to, _options(timeout, extra_body, extra_headers, extra_query)
+        )
+
+    async def adownload_file(
+        self,
+        file_id: str,
+        to: PathLike | IO[bytes],
+        *,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[int, ClaudeError]:
+        """The async twin of ``download_file``."""
+        return await _files.adownload_file(
+            self._session, file_id, to, _options(timeout, extra_body, extra_headers, extra_query)
+        )
+
+    def delete_file(
+        self,
+        file_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[DeletedFile, ClaudeError]:
+        """Delete a file."""
+        return _files.delete_file(
+            self._session,
+            file_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
+        )
+
+    async def adelete_file(
+        self,
+        file_id: str,
+        *,
+        policies: Policies | None = None,
+        observe: Observer | None = None,
+        timeout: float | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Result[DeletedFile, ClaudeError]:
+        """The async twin of ``delete_file``."""
+        return await _files.adelete_file(
+            self._session,
+            file_id,
+            _options(timeout, extra_body, extra_headers, extra_query),
+            policies=policies,
+            observe=observe,
         )
 
 

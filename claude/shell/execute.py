@@ -52,6 +52,7 @@ from claude.pure.breaker import default_counts
 from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.pure.failover import FailoverPolicy
 from claude.pure.options import CallOptions
+from claude.pure.ratelimit import endpoint_class
 from claude.pure.record import CallRecord
 from claude.pure.request import MESSAGES_PATH, HttpRequest
 from claude.pure.retry import RetryPolicy
@@ -139,8 +140,9 @@ def _drive(
         failover=failover is not None,
         nowait=policies.nowait,
         counts=breaker.policy.counts if breaker is not None else default_counts,
-        endpoint=request.url.split("?", 1)[0].removesuffix(MESSAGES_PATH),
+        endpoint=_base_of(request.url),
     )
+    klass = endpoint_class(_api_path(request.url))
     state, answer = plan.start(config, now=clock_now())
     outcome: Result[_T, ClaudeError] | None = None
     while True:
@@ -148,7 +150,7 @@ def _drive(
         match answer:
             case plan.AskRate():
                 assert limiter is not None
-                asked = limiter.acquire(now=clock_now())
+                asked = limiter.acquire(now=clock_now(), endpoint=klass)
                 fact = (
                     plan.Rate(asked.unwrap())
                     if isinstance(asked, Success)
@@ -223,11 +225,24 @@ def _drive(
         )
 
 
+def _api_path(url: str) -> str:
+    """The ``/v1/...`` path of ``url`` (its endpoint class decides the rate-limit bucket)."""
+    path = url.split("?", 1)[0]
+    return path[path.find("/v1/") :] if "/v1/" in path else MESSAGES_PATH
+
+
+def _base_of(url: str) -> str:
+    """``url`` without its ``/v1/...`` path and query: the endpoint attempts are recorded under."""
+    path = url.split("?", 1)[0]
+    return path[: path.find("/v1/")] if "/v1/" in path else path.removesuffix(MESSAGES_PATH)
+
+
 def _at_endpoint(request: HttpRequest, endpoint: str) -> HttpRequest:
     """``request`` sent to another base URL (its path and query kept)."""
     tail = request.url[len(request.origin) :] if request.origin else MESSAGES_PATH
-    query = tail.split("?", 1)[1] if "?" in tail else ""
-    url = endpoint + MESSAGES_PATH + (f"?{query}" if query else "")
+    path, _, query = tail.partition("?")
+    api_path = path[path.find("/v1/") :] if "/v1/" in path else MESSAGES_PATH
+    url = endpoint + api_path + (f"?{query}" if query else "")
     return msgspec.structs.replace(request, url=url, origin="")
 
 

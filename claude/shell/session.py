@@ -26,7 +26,7 @@ import functools
 import logging
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -139,6 +139,19 @@ class Session:
         self, request: HttpRequest, *, timeout: float | None = None, lease: Lease | None = None
     ) -> Result[Message, ClaudeError]:
         """Perform a built request within its deadline and decode the reply (this thread)."""
+        return self.perform_with(request, decode_response, timeout=timeout, lease=lease)
+
+    def perform_with(
+        self,
+        request: HttpRequest,
+        decode: Callable[[int, Mapping[str, str], bytes], Result[_T, ClaudeError]],
+        *,
+        timeout: float | None = None,
+        lease: Lease | None = None,
+        upload: Iterable[bytes] | None = None,
+    ) -> Result[_T, ClaudeError]:
+        """``perform`` for any endpoint: the reply decoded by ``decode``; ``upload`` streams the
+        request body (a file upload) instead of ``request.body``."""
         total = timeout if timeout is not None else self.timeouts.total
         if lease is None:
             lease = self.slots.acquire(self.left(self.deadline(timeout)) or self.timeouts.read)
@@ -154,6 +167,7 @@ class Session:
                 now=self.clock.monotonic,
                 total=total,
                 max_bytes=self.settings.max_response_bytes,
+                upload=upload,
             )
         finally:
             lease.release()
@@ -170,7 +184,7 @@ class Session:
             )
             log.info("%s %s failed: %s", request.method, request.url, error)
             return Failure(error)
-        result = decode_response(response.status, response.headers, response.body)
+        result = decode(response.status, response.headers, response.body)
         if isinstance(result, Failure):
             log.info("%s %s failed: %s", request.method, request.url, result.failure())
         return result

@@ -37,7 +37,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 
 import msgspec
@@ -141,9 +141,17 @@ class Pool:
         self._hosts: dict[str, urllib3.HTTPConnectionPool] = {}
 
     def urlopen(
-        self, request: HttpRequest, timeout: urllib3.Timeout, *, pool_timeout: float | None
+        self,
+        request: HttpRequest,
+        timeout: urllib3.Timeout,
+        *,
+        pool_timeout: float | None,
+        upload: Iterable[bytes] | None = None,
     ) -> urllib3.BaseHTTPResponse:
-        """Send ``request``; the body stays on the socket. Raises what urllib3 raises."""
+        """Send ``request`` (its body, or the chunks of ``upload`` as they come, under the
+        request's ``content-length``); the response body stays on the socket. Raises what urllib3
+        raises."""
+        sent: bytes | Iterable[bytes] | None = request.body if upload is None else upload
         if request.origin and not self._proxied:
             host = self._hosts.get(request.origin)
             if host is None or host.pool is None:
@@ -152,7 +160,7 @@ class Pool:
             return host.urlopen(
                 request.method,
                 request.url[len(request.origin) :] or "/",
-                body=request.body,
+                body=sent,
                 headers=request.headers,
                 retries=False,
                 redirect=False,
@@ -164,7 +172,7 @@ class Pool:
         return self.manager.urlopen(
             request.method,
             request.url,
-            body=request.body,
+            body=sent,
             headers=request.headers,
             retries=False,
             redirect=False,
@@ -398,17 +406,21 @@ def open_stream(
     timeouts: Timeouts,
     *,
     left: float | None = None,
+    upload: Iterable[bytes] | None = None,
 ) -> Result[Body, ClaudeError]:
     """Send ``request`` and return its response with the body still on the socket.
 
     ``left`` is what remains of the call's deadline: connecting, waiting for a free connection
-    and the response headers each get no more than that.
+    and the response headers each get no more than that. ``upload`` streams a request body
+    (a file upload) instead of ``request.body``.
     """
     pool_wait = left if left is not None else timeouts.read
     at = None if left is None else time.monotonic() + left
     _head_deadline.at = at
     try:
-        response = pool.urlopen(request, _timeout(timeouts, left), pool_timeout=pool_wait)
+        response = pool.urlopen(
+            request, _timeout(timeouts, left), pool_timeout=pool_wait, upload=upload
+        )
     except Exception as exc:  # mapped to a value, in the one place that does
         error = map_exception(exc, timeouts)
         if isinstance(error, Timeout) and error.phase == "pool":
@@ -472,9 +484,10 @@ def perform(
     now: Now | None = None,
     total: float | None = None,
     max_bytes: int = 32 * 1024 * 1024,
+    upload: Iterable[bytes] | None = None,
 ) -> Result[RawResponse, ClaudeError]:
     """One HTTP exchange, the body read whole within ``total`` seconds (connect + every read)
-    and ``max_bytes`` decoded bytes.
+    and ``max_bytes`` decoded bytes; ``upload`` streams the request body (see ``open_stream``).
 
     ``Failure`` when there was no answer (connect, send or the head failed); an answer whose
     body stopped short is a ``RawResponse`` carrying the bytes that came and the reason, so the
@@ -482,7 +495,7 @@ def perform(
     """
     deadline = None if total is None or now is None else now() + total
     left = None if deadline is None or now is None else max(0.001, deadline - now())
-    opened = open_stream(pool, request, timeouts, left=left)
+    opened = open_stream(pool, request, timeouts, left=left, upload=upload)
     if isinstance(opened, Failure):
         error = opened.failure()
         if isinstance(error, Timeout) and error.phase == "total":
