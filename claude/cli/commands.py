@@ -3,8 +3,7 @@
 Each parses its words, makes the client calls they name and prints the answer: a line per
 object (tab-separated) for people, ``--json`` for programs (one object indented, a listing as
 JSON lines). A listing walks every page (one request per page) unless ``--limit``, ``--after-id``
-or ``--before-id`` asks for one page. The client methods are looked up by name when a command
-runs, so a build without them says so in one line instead of failing to start.
+or ``--before-id`` asks for one page.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 import msgspec
 from returns.result import Failure, Result, Success
@@ -44,23 +43,7 @@ from claude.cli.render import (
 from claude.pure.errors import ClaudeError, InvalidArgument
 from claude.shell.client import Client
 
-__all__ = ["INTERNAL", "run_command"]
-
-INTERNAL = 70
-"""Exit status when this build lacks a client call a command needs."""
-
-
-class _Missing(Exception):
-    """The client has no method of this name (the endpoint is not in this build)."""
-
-
-def _call(client: Client, name: str, *args: object, **kwargs: object) -> object:
-    method = getattr(client, name, None)
-    if not callable(method):
-        raise _Missing(name)
-    answer: object = method(*args, **kwargs)
-    return answer
-
+__all__ = ["run_command"]
 
 # --- parsing ------------------------------------------------------------------------------
 
@@ -175,19 +158,20 @@ def _print_one(answer: object, line: Callable[[object], str], *, as_json: bool) 
     return 0
 
 
-def _page(args: argparse.Namespace) -> dict[str, object] | None:
-    """The page the flags ask for, or ``None`` for every page."""
-    if args.limit is None and args.after_id is None and args.before_id is None:
-        return None
-    return {"limit": args.limit, "after_id": args.after_id, "before_id": args.before_id}
-
-
-def _listing(client: Client, args: argparse.Namespace, noun: str) -> object:
-    page = _page(args)
-    if page is None:
-        walker = f"iter_{noun}"  # every page; a client without the walker lists the first one
-        return _call(client, walker if hasattr(client, walker) else f"list_{noun}")
-    return _call(client, f"list_{noun}", **{k: v for k, v in page.items() if v is not None})
+def _listing(
+    args: argparse.Namespace,
+    walk: Callable[[], object],
+    page: Callable[..., object],
+) -> object:
+    """Every page (``walk``: one request per page), or the one page the flags ask for."""
+    wanted = {
+        "limit": args.limit,
+        "after_id": args.after_id,
+        "before_id": args.before_id,
+    }
+    if all(value is None for value in wanted.values()):
+        return walk()
+    return page(**{name: value for name, value in wanted.items() if value is not None})
 
 
 # --- the commands -------------------------------------------------------------------------
@@ -204,7 +188,7 @@ def _count_tokens(args: argparse.Namespace, client: Client) -> int:
     }
     if args.system is not None:
         request["system"] = args.system
-    answer = _call(client, "count_tokens", request)
+    answer = client.count_tokens(request)
     return _print_one(answer, lambda v: _field(v, "input_tokens"), as_json=args.json)
 
 
@@ -214,15 +198,17 @@ def _field(value: object, name: str) -> str:
 
 def _models(args: argparse.Namespace, client: Client) -> int:
     if args.action == "get":
-        return _print_one(_call(client, "get_model", args.id), model_line, as_json=args.json)
+        return _print_one(client.get_model(args.id), model_line, as_json=args.json)
     if args.action is None:
         args.limit = args.after_id = args.before_id = None
-    return _print_all(_listing(client, args, "models"), model_line, as_json=args.json)
+    return _print_all(
+        _listing(args, client.iter_models, client.list_models), model_line, as_json=args.json
+    )
 
 
-def _batch_requests(path: str) -> Result[list[object], ClaudeError]:
+def _batch_requests(path: str) -> Result[list[dict[str, object]], ClaudeError]:
     """The requests of a JSONL file, one JSON object per line; a bad line names its number."""
-    requests: list[object] = []
+    requests: list[dict[str, object]] = []
     try:
         with open(path, "rb") as handle:
             for number, raw in enumerate(handle, start=1):
@@ -258,15 +244,10 @@ def _batch_wait(args: argparse.Namespace, client: Client) -> int:
         bar.update(total - counts.get("processing", 0), total, detail=detail)
 
     try:
-        answer = _call(
-            client,
-            "wait_for_batch",
-            args.id,
-            poll_every=args.poll_every,
-            on_progress=show,
-            **({} if args.deadline is None else {"deadline": args.deadline}),
+        answer = client.wait_for_batch(
+            args.id, poll_every=args.poll_every, on_progress=show, deadline=args.deadline
         )
-        if isinstance(answer, Result) and not isinstance(answer, Failure):
+        if not isinstance(answer, Failure):
             show(answer.unwrap())  # the bar ends at the final counts however few polls there were
     finally:
         bar.finish()
@@ -274,9 +255,7 @@ def _batch_wait(args: argparse.Namespace, client: Client) -> int:
 
 
 def _batch_results(args: argparse.Namespace, client: Client) -> int:
-    answer = _call(client, "batch_results", args.id)
-    if isinstance(answer, Result) and isinstance(answer, Failure):
-        return fail(answer.failure())
+    answer = client.batch_results(args.id)
     out = sys.stdout if args.output is None else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
     status = 0
     try:
@@ -297,21 +276,25 @@ def _batch(args: argparse.Namespace, client: Client) -> int:
             requests = _batch_requests(args.file)
             if isinstance(requests, Failure):
                 return fail(requests.failure())
-            answer = _call(client, "create_batch", requests.unwrap())
+            answer = client.create_batch(requests.unwrap())
             return _print_one(answer, batch_line, as_json=args.json)
         case "status":
-            return _print_one(_call(client, "get_batch", args.id), batch_line, as_json=args.json)
+            return _print_one(client.get_batch(args.id), batch_line, as_json=args.json)
         case "wait":
             return _batch_wait(args, client)
         case "results":
             return _batch_results(args, client)
         case "cancel":
-            return _print_one(_call(client, "cancel_batch", args.id), batch_line, as_json=args.json)
+            return _print_one(client.cancel_batch(args.id), batch_line, as_json=args.json)
         case "delete":
-            answer = _call(client, "delete_batch", args.id)
-            return _print_one(answer, lambda v: _field(v, "id"), as_json=args.json)
+            deleted = client.delete_batch(args.id)
+            return _print_one(deleted, lambda v: _field(v, "id"), as_json=args.json)
         case _:
-            return _print_all(_listing(client, args, "batches"), batch_line, as_json=args.json)
+            return _print_all(
+                _listing(args, client.iter_batches, client.list_batches),
+                batch_line,
+                as_json=args.json,
+            )
 
 
 class _CountingWriter(io.RawIOBase):
@@ -339,26 +322,27 @@ def _download(args: argparse.Namespace, client: Client) -> int:
     bar = ProgressBar(sys.stderr, f"download {args.id}")
     total: int | None = None
     if bar.enabled:  # the size is asked for only when there is a bar to show it
-        meta = _call(client, "get_file", args.id)
-        if isinstance(meta, Result) and not isinstance(meta, Failure):
+        meta = client.get_file(args.id)
+        if not isinstance(meta, Failure):
             size = as_record(meta.unwrap()).get("size_bytes")
             total = size if isinstance(size, int) else None
     target = Path(args.output)
     try:
         with open(target, "wb") as handle:
             writer = _CountingWriter(handle, bar, total)
-            answer = _call(client, "download_file", args.id, to=writer)
+            # A duck-typed binary writable: all download_file does with it is write().
+            answer = client.download_file(args.id, to=cast(IO[bytes], writer))
     except OSError as exc:
         bar.finish()
         return fail(
             InvalidArgument(path=str(target), problem=f"cannot be written ({exc.strerror})")
         )
     bar.finish()
-    if isinstance(answer, Result) and isinstance(answer, Failure):
+    if isinstance(answer, Failure):
         target.unlink(missing_ok=True)  # no half-written file is left looking like a download
         return fail(answer.failure())
-    if not args.json:
-        print(f"{target}\t{writer.written}")
+    written = {"path": str(target), "size_bytes": answer.unwrap()}
+    print(pretty(written) if args.json else f"{target}\t{written['size_bytes']}")
     return 0
 
 
@@ -370,8 +354,8 @@ def _upload(args: argparse.Namespace, client: Client) -> int:
         size = None  # the upload reports why the file cannot be read
     bar.update(0, size, detail=size_text(size or 0))
     try:
-        answer = _call(client, "upload_file", args.path, media_type=args.media_type)
-        if isinstance(answer, Result) and not isinstance(answer, Failure):
+        answer = client.upload_file(args.path, media_type=args.media_type)
+        if not isinstance(answer, Failure):
             bar.update(size or 0, size, detail=size_text(size or 0))
     finally:
         bar.finish()
@@ -383,14 +367,16 @@ def _files(args: argparse.Namespace, client: Client) -> int:
         case "upload":
             return _upload(args, client)
         case "get":
-            return _print_one(_call(client, "get_file", args.id), file_line, as_json=args.json)
+            return _print_one(client.get_file(args.id), file_line, as_json=args.json)
         case "download":
             return _download(args, client)
         case "delete":
-            answer = _call(client, "delete_file", args.id)
+            answer = client.delete_file(args.id)
             return _print_one(answer, lambda v: _field(v, "id"), as_json=args.json)
         case _:
-            return _print_all(_listing(client, args, "files"), file_line, as_json=args.json)
+            return _print_all(
+                _listing(args, client.iter_files, client.list_files), file_line, as_json=args.json
+            )
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Client], int]] = {
@@ -407,14 +393,7 @@ def run_command(argv: Sequence[str]) -> int:
     refused = check_connection(args)
     if refused is not None:
         return refused
-    try:
-        with client_for(args) as client:
-            if args.command == "chat":
-                return run_chat(args, client, sys.stdin)
-            return _HANDLERS[args.command](args, client)
-    except _Missing as missing:
-        print(
-            f"error: this build of claude has no Client.{missing} yet (the command needs it)",
-            file=sys.stderr,
-        )
-        return INTERNAL
+    with client_for(args) as client:
+        if args.command == "chat":
+            return run_chat(args, client, sys.stdin)
+        return _HANDLERS[args.command](args, client)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from claude.testing import LocalServer
-from tests.shell.test_cli_resources import _jsonl, _requests, needs_endpoints
+from tests.shell.test_cli_resources import _jsonl, _requests
 
 _DRAW = """
 import sys
@@ -89,9 +89,7 @@ def test_no_bar_when_stderr_is_a_pipe() -> None:
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     """A local server whose batches end as soon as they are created."""
-    with LocalServer() as running:
-        if hasattr(running, "batch_processing"):
-            running.batch_processing = "instant"  # type: ignore[attr-defined,unused-ignore]
+    with LocalServer(batch_processing="instant") as running:
         yield running
 
 
@@ -99,7 +97,6 @@ def _cli(server: LocalServer, *args: str) -> list[str]:
     return [sys.executable, "-m", "claude", *args, "--base-url", server.base_url]
 
 
-@needs_endpoints
 def test_batch_wait_draws_a_bar_on_a_terminal(server: LocalServer, tmp_path: Path) -> None:
     """``batch wait`` on a terminal shows the counts as a bar that ends at 100%."""
     env = _env({"ANTHROPIC_API_KEY": server.api_key})
@@ -121,7 +118,6 @@ def test_batch_wait_draws_a_bar_on_a_terminal(server: LocalServer, tmp_path: Pat
     assert f"batch {batch_id} [" in terminal and "100%" in terminal and "succeeded=2" in terminal
 
 
-@needs_endpoints
 def test_files_download_draws_a_bar_on_a_terminal(server: LocalServer, tmp_path: Path) -> None:
     """``files download`` on a terminal shows the bytes as they arrive, ending at 100%."""
     env = _env({"ANTHROPIC_API_KEY": server.api_key})
@@ -146,7 +142,6 @@ def test_files_download_draws_a_bar_on_a_terminal(server: LocalServer, tmp_path:
     assert terminal.count("\r") >= 2  # redrawn as the pieces came in
 
 
-@needs_endpoints
 def test_files_upload_draws_a_bar_on_a_terminal(server: LocalServer, tmp_path: Path) -> None:
     """``files upload`` on a terminal shows the upload's bar, ending at 100%."""
     env = _env({"ANTHROPIC_API_KEY": server.api_key})

@@ -1,8 +1,7 @@
 """``count-tokens``, ``models``, ``batch`` and ``files`` as a user runs them, against a local server.
 
-The tests that send need the client endpoints (``Client.count_tokens`` and friends) and the local
-server's batch and file routes; until those are in the build they are skipped, by name, here.
-The refusals that happen before anything is sent run in every build.
+Every command runs in a child process, as a user runs it, against a ``LocalServer`` in this
+process, so a test can inject faults and read what the CLI sent.
 """
 
 from __future__ import annotations
@@ -14,26 +13,14 @@ from typing import Any
 
 import pytest
 
-from claude.shell import Client
 from claude.testing import Fault, LocalServer
 from tests.shell.test_cli import run_cli
-
-needs_endpoints = pytest.mark.skipif(
-    not all(
-        hasattr(Client, name)
-        for name in ("count_tokens", "iter_models", "create_batch", "upload_file")
-    )
-    or not hasattr(LocalServer, "release_batches"),
-    reason="needs the issue-11 client endpoints and local-server routes",
-)
 
 
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     """A local server in this process whose batches end as soon as they are created."""
-    with LocalServer() as running:
-        if hasattr(running, "batch_processing"):
-            running.batch_processing = "instant"  # type: ignore[attr-defined,unused-ignore]
+    with LocalServer(batch_processing="instant") as running:
         yield running
 
 
@@ -116,7 +103,6 @@ def test_a_subcommand_missing_its_words_is_one_line(args: tuple[str, ...]) -> No
 # --- count-tokens and models ------------------------------------------------------------------
 
 
-@needs_endpoints
 def test_count_tokens_prints_the_input_tokens(server: LocalServer) -> None:
     """``count-tokens`` prints the number the API counted, as a bare integer."""
     status, out, err = cli(server, "count-tokens", "one two three")
@@ -127,7 +113,6 @@ def test_count_tokens_prints_the_input_tokens(server: LocalServer) -> None:
     assert isinstance(body, dict) and "max_tokens" not in body
 
 
-@needs_endpoints
 def test_count_tokens_reads_stdin_and_prints_json(server: LocalServer) -> None:
     """``count-tokens --json`` with the prompt on stdin prints the whole count object."""
     status, out, err = cli(server, "count-tokens", "--json", stdin="from stdin\n")
@@ -135,7 +120,6 @@ def test_count_tokens_reads_stdin_and_prints_json(server: LocalServer) -> None:
     assert isinstance(json.loads(out)["input_tokens"], int)
 
 
-@needs_endpoints
 def test_models_lists_every_model_one_per_line(server: LocalServer) -> None:
     """``models`` (and ``models list``) print one line per model, its id first."""
     status, out, err = cli(server, "models")
@@ -145,7 +129,6 @@ def test_models_lists_every_model_one_per_line(server: LocalServer) -> None:
     assert cli(server, "models", "list")[1] == out
 
 
-@needs_endpoints
 def test_models_list_with_a_limit_is_one_page(server: LocalServer) -> None:
     """``--limit 1`` prints one model and says how to get the next page."""
     status, out, err = cli(server, "models", "list", "--limit", "1", "--json")
@@ -154,7 +137,6 @@ def test_models_list_with_a_limit_is_one_page(server: LocalServer) -> None:
     assert "--after-id" in err
 
 
-@needs_endpoints
 def test_models_get_prints_one_model(server: LocalServer) -> None:
     """``models get ID`` prints that model; an unknown id is one line and exit 1."""
     first = cli(server, "models")[1].split("\t")[0]
@@ -168,7 +150,6 @@ def test_models_get_prints_one_model(server: LocalServer) -> None:
 # --- batches ------------------------------------------------------------------------------
 
 
-@needs_endpoints
 def test_the_batch_lifecycle(server: LocalServer, tmp_path: Path) -> None:
     """create, status, wait, results (to a file), list and cancel, each through the CLI."""
     source = _jsonl(tmp_path / "in.jsonl", _requests(3))
@@ -205,10 +186,9 @@ def test_the_batch_lifecycle(server: LocalServer, tmp_path: Path) -> None:
     assert status == 1 and "not found" in err
 
 
-@needs_endpoints
 def test_batch_cancel_of_an_unfinished_batch(server: LocalServer, tmp_path: Path) -> None:
     """``batch cancel`` prints the batch as the API now has it: canceling (or ended)."""
-    server.batch_processing = "manual"  # type: ignore[attr-defined,unused-ignore]
+    server.batch_processing = "manual"
     source = _jsonl(tmp_path / "in.jsonl", _requests(2))
     batch_id = json.loads(cli(server, "batch", "create", str(source), "--json")[1])["id"]
     status, out, err = cli(server, "batch", "cancel", batch_id)
@@ -216,7 +196,6 @@ def test_batch_cancel_of_an_unfinished_batch(server: LocalServer, tmp_path: Path
     assert out.split("\t")[:2] in ([batch_id, "canceling"], [batch_id, "ended"])
 
 
-@needs_endpoints
 def test_batch_cancel_of_an_ended_batch_is_one_line(server: LocalServer, tmp_path: Path) -> None:
     """Canceling a batch that has ended is the API's refusal, one line, exit 1."""
     source = _jsonl(tmp_path / "in.jsonl", _requests(1))
@@ -227,7 +206,6 @@ def test_batch_cancel_of_an_ended_batch_is_one_line(server: LocalServer, tmp_pat
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-@needs_endpoints
 def test_batch_results_deliver_the_good_lines_around_a_malformed_one(
     server: LocalServer, tmp_path: Path
 ) -> None:
@@ -241,7 +219,6 @@ def test_batch_results_deliver_the_good_lines_around_a_malformed_one(
     assert len(out.splitlines()) == 2 and err.count("\n") == 1
 
 
-@needs_endpoints
 def test_batch_status_of_an_unknown_id_is_one_line(server: LocalServer) -> None:
     """An id the server does not know exits 1 with one line."""
     status, out, err = cli(server, "batch", "status", "msgbatch_nope")
@@ -251,7 +228,6 @@ def test_batch_status_of_an_unknown_id_is_one_line(server: LocalServer) -> None:
 # --- files --------------------------------------------------------------------------------
 
 
-@needs_endpoints
 def test_the_files_lifecycle(server: LocalServer, tmp_path: Path) -> None:
     """upload, list, get, download (the same bytes back) and delete, each through the CLI."""
     source = tmp_path / "notes.txt"
@@ -279,10 +255,41 @@ def test_the_files_lifecycle(server: LocalServer, tmp_path: Path) -> None:
     assert status == 1 and err.count("\n") == 1
 
 
-@needs_endpoints
 def test_a_failed_download_leaves_no_file(server: LocalServer, tmp_path: Path) -> None:
     """Downloading an unknown id exits 1 with one line and does not leave an empty file."""
     target = tmp_path / "never.bin"
     status, _out, err = cli(server, "files", "download", "file_nope", "-o", str(target))
     assert status == 1 and err.count("\n") == 1
     assert not target.exists()
+
+
+def test_connection_flags_work_after_the_subcommand() -> None:
+    """``models list --local --json`` is the same as ``--local models list --json``."""
+    after = run_cli("models", "list", "--local", "--json")
+    before = run_cli("--local", "--json", "models", "list")
+    assert after.returncode == before.returncode == 0, after.stderr + before.stderr
+    ids = [json.loads(line)["id"] for line in after.stdout.splitlines()]
+    assert ids and ids == [json.loads(line)["id"] for line in before.stdout.splitlines()]
+
+
+def test_batch_wait_gives_up_at_its_deadline(server: LocalServer, tmp_path: Path) -> None:
+    """``batch wait --deadline`` on a batch that never ends is one timeout line and exit 1."""
+    server.batch_processing = "manual"
+    source = _jsonl(tmp_path / "in.jsonl", _requests(1))
+    batch_id = json.loads(cli(server, "batch", "create", str(source), "--json")[1])["id"]
+    status, out, err = cli(
+        server, "batch", "wait", batch_id, "--poll-every", "0.01", "--deadline", "0.05"
+    )
+    assert status == 1 and out == ""
+    assert err.count("\n") == 1 and "time" in err.lower()
+
+
+def test_files_download_json_names_the_path_and_size(server: LocalServer, tmp_path: Path) -> None:
+    """``files download --json`` prints where the bytes went and how many there were."""
+    source = tmp_path / "n.txt"
+    source.write_bytes(b"abc" * 100)
+    file_id = json.loads(cli(server, "files", "upload", str(source), "--json")[1])["id"]
+    target = tmp_path / "out.txt"
+    status, out, err = cli(server, "files", "download", file_id, "-o", str(target), "--json")
+    assert status == 0, err
+    assert json.loads(out) == {"path": str(target), "size_bytes": 300}
