@@ -56,8 +56,9 @@ def test_the_sniffed_type_follows_the_magic_bytes(tail: bytes) -> None:
     """PDF and PNG heads are recognised; other bytes are text or octet-stream."""
     assert multipart.sniff_media_type(b"%PDF-" + tail) == "application/pdf"
     assert multipart.sniff_media_type(b"\x89PNG\r\n\x1a\n" + tail) == "image/png"
-    plain = b"x" + tail  # no magic bytes at the start
-    assert multipart.sniff_media_type(plain) in {"text/plain", "application/octet-stream"}
+    plain = b"x" + tail  # no image magic at the start; a PDF head may follow a little junk
+    expected = {"application/pdf"} if b"%PDF-" in plain else {"text/plain", "application/octet-stream"}
+    assert multipart.sniff_media_type(plain) in expected
 
 
 @given(st.text(max_size=300))
