@@ -353,10 +353,12 @@ def _upload(args: argparse.Namespace, client: Client) -> int:
     except OSError:
         size = None  # the upload reports why the file cannot be read
     bar.update(0, size, detail=size_text(size or 0))
+
+    def sent(done: int, total: int) -> None:
+        bar.update(done, total, detail=size_text(done))
+
     try:
-        answer = client.upload_file(args.path, media_type=args.media_type)
-        if not isinstance(answer, Failure):
-            bar.update(size or 0, size, detail=size_text(size or 0))
+        answer = client.upload_file(args.path, media_type=args.media_type, on_progress=sent)
     finally:
         bar.finish()
     return _print_one(answer, file_line, as_json=args.json)

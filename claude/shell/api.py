@@ -28,7 +28,7 @@ from claude.pure.wire import TokenCount
 from claude.shell.batches import Progress, read_batch_input, write_batch_results
 from claude.shell.client import Client, MessageParams, default_client
 from claude.shell.execute import Observer, Policies
-from claude.shell.files import FileSource, PathLike
+from claude.shell.files import FileSource, PathLike, UploadProgress
 
 __all__ = [
     "abatch_results",
@@ -660,6 +660,7 @@ def upload_file(
     filename: str | None = None,
     policies: Policies | None = None,
     observe: Observer | None = None,
+    on_progress: UploadProgress | None = None,
     timeout: float | None = None,
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
@@ -672,6 +673,7 @@ def upload_file(
         filename=filename,
         policies=policies,
         observe=observe,
+        on_progress=on_progress,
         timeout=timeout,
         extra_body=extra_body,
         extra_headers=extra_headers,
@@ -687,6 +689,7 @@ async def aupload_file(
     filename: str | None = None,
     policies: Policies | None = None,
     observe: Observer | None = None,
+    on_progress: UploadProgress | None = None,
     timeout: float | None = None,
     extra_body: Mapping[str, object] | None = None,
     extra_headers: Mapping[str, str] | None = None,
@@ -699,6 +702,7 @@ async def aupload_file(
         filename=filename,
         policies=policies,
         observe=observe,
+        on_progress=on_progress,
         timeout=timeout,
         extra_body=extra_body,
         extra_headers=extra_headers,

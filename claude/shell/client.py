@@ -68,7 +68,7 @@ from claude.shell import resources as _resources
 from claude.shell.batches import Progress
 from claude.shell.clock import SYSTEM_CLOCK, Clock
 from claude.shell.execute import Observer, Policies, aexecute, execute
-from claude.shell.files import FileSource, PathLike
+from claude.shell.files import FileSource, PathLike, UploadProgress
 from claude.shell.holders import CircuitBreaker, Failover, RateLimiter
 from claude.shell.metered import Estimate, ametered, metered
 from claude.shell.parsing import AsyncParsedMessageStream, ParsedMessageStream, with_output
@@ -1477,12 +1477,14 @@ class Client:
         filename: str | None = None,
         policies: Policies | None = None,
         observe: Observer | None = None,
+        on_progress: UploadProgress | None = None,
         timeout: float | None = None,
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> Result[FileObject, ClaudeError]:
-        """Upload a file (a path, streamed from disk, or bytes) to the Files API."""
+        """Upload a file (a path, streamed from disk, or bytes) to the Files API;
+        ``on_progress(bytes sent, size)`` is told after each chunk goes out."""
         return _files.upload_file(
             self._session,
             file,
@@ -1491,6 +1493,7 @@ class Client:
             filename=filename,
             policies=policies,
             observe=observe,
+            on_progress=on_progress,
         )
 
     async def aupload_file(
@@ -1501,6 +1504,7 @@ class Client:
         filename: str | None = None,
         policies: Policies | None = None,
         observe: Observer | None = None,
+        on_progress: UploadProgress | None = None,
         timeout: float | None = None,
         extra_body: Mapping[str, object] | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1515,6 +1519,7 @@ class Client:
             filename=filename,
             policies=policies,
             observe=observe,
+            on_progress=on_progress,
         )
 
     def list_files(

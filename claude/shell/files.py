@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -32,6 +32,7 @@ from claude.shell.resources import acall, awalk, call, decoder, get_request, wal
 from claude.shell.session import Session
 
 __all__ = [
+    "UploadProgress",
     "adelete_file",
     "adownload_file",
     "aget_file",
@@ -72,6 +73,10 @@ def _plain(text: object) -> str:
     return str.__str__(text) if isinstance(text, str) else f"<{type(text).__name__}>"
 
 
+UploadProgress = Callable[[int, int], None]
+"""``upload_file``'s ``on_progress``: told ``(bytes of the file sent so far, its size)``."""
+
+
 class _Source:
     """What to upload: a file on disk (read in chunks, per attempt) or bytes in memory."""
 
@@ -90,7 +95,17 @@ class _Source:
             with self.path.open("rb") as f:
                 self.head = f.read(_SNIFF)
 
-    def chunks(self) -> Iterator[bytes]:
+    def chunks(self, on_progress: UploadProgress | None = None) -> Iterator[bytes]:
+        """The content in chunks, from the start (each attempt reads it again); after each chunk
+        is handed on, ``on_progress(bytes so far, total size)`` is told."""
+        sent = 0
+        for chunk in self._raw_chunks():
+            yield chunk
+            sent += len(chunk)
+            if on_progress is not None:
+                on_progress(sent, self.size)
+
+    def _raw_chunks(self) -> Iterator[bytes]:
         if self.data is not None:
             for at in range(0, len(self.data), _CHUNK):
                 yield self.data[at : at + _CHUNK]
@@ -171,6 +186,7 @@ def upload_file(
     filename: str | None = None,
     policies: Policies | None = None,
     observe: Observer | None = None,
+    on_progress: UploadProgress | None = None,
 ) -> Result[FileObject, ClaudeError]:
     """``POST /v1/files``: ``source`` (a path, streamed from disk, or bytes) as one multipart
     part; its media type sniffed from its first bytes unless given."""
@@ -185,7 +201,7 @@ def upload_file(
         options.value_or(_NO),
         policies=policies,
         observe=observe,
-        upload=lambda: multipart.encode_parts(part, src.chunks(), boundary=boundary),
+        upload=lambda: multipart.encode_parts(part, src.chunks(on_progress), boundary=boundary),
     )
 
 
@@ -198,6 +214,7 @@ async def aupload_file(
     filename: str | None = None,
     policies: Policies | None = None,
     observe: Observer | None = None,
+    on_progress: UploadProgress | None = None,
 ) -> Result[FileObject, ClaudeError]:
     """The async twin of ``upload_file`` (the file read in the worker thread)."""
     prepared = await session.hop(
@@ -215,7 +232,7 @@ async def aupload_file(
         options.value_or(_NO),
         policies=policies,
         observe=observe,
-        upload=lambda: multipart.encode_parts(part, src.chunks(), boundary=boundary),
+        upload=lambda: multipart.encode_parts(part, src.chunks(on_progress), boundary=boundary),
     )
 
 

@@ -223,3 +223,14 @@ def test_hostile_arguments_never_run_their_code(client: Client, server: LocalSer
     error = client.upload_file(_HostilePath()).failure()
     assert isinstance(error, InvalidArgument) and error.path == "file"
     assert len(server.requests) == before
+
+
+def test_an_upload_reports_its_progress_chunk_by_chunk(client: Client, tmp_path: Path) -> None:
+    """on_progress hears the bytes sent after every chunk, rising to the file's size."""
+    path = tmp_path / "big.bin"
+    path.write_bytes(os.urandom(600 * 1024))  # three chunks of at most 256 KiB
+    heard: list[tuple[int, int]] = []
+    uploaded = client.upload_file(path, on_progress=lambda sent, size: heard.append((sent, size)))
+    assert uploaded.unwrap().size_bytes == 600 * 1024
+    assert [sent for sent, _ in heard] == [256 * 1024, 512 * 1024, 600 * 1024]
+    assert {size for _, size in heard} == {600 * 1024}
