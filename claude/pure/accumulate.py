@@ -71,7 +71,7 @@ by timing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final, TypeAlias, TypeVar
 
 import msgspec
@@ -119,12 +119,14 @@ from claude.pure.wire import (
 )
 
 __all__ = [
+    "FINE_GRAINED_TOOL_STREAMING",
     "MessageFold",
     "final_message",
     "fold",
     "fold_all",
     "partial_message",
     "start",
+    "start_for",
     "text_of",
 ]
 
@@ -206,6 +208,21 @@ def start(*, partial_strings: bool = False) -> MessageFold:
     beta.
     """
     return MessageFold(partial_strings=partial_strings)
+
+
+FINE_GRAINED_TOOL_STREAMING: Final = "fine-grained-tool-streaming-2025-05-14"
+"""The beta under which the API streams tool input unbuffered, so it may be cut in a string."""
+
+
+def start_for(headers: Mapping[str, str]) -> MessageFold:
+    """The fold for a stream sent with these request headers: ``partial_strings`` exactly when
+    ``anthropic-beta`` (a comma-separated list, where ``betas=`` and the client's betas end up)
+    names the ``fine-grained-tool-streaming`` beta, so a cut string is kept as the SDK keeps it."""
+    betas = headers.get("anthropic-beta", "")
+    wanted = FINE_GRAINED_TOOL_STREAMING in betas and any(
+        beta.strip() == FINE_GRAINED_TOOL_STREAMING for beta in betas.split(",")
+    )
+    return MessageFold(partial_strings=wanted)
 
 
 def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeError]:

@@ -109,7 +109,7 @@ class _StreamCore:
         self._standing: lifecycle.Read | None = None
         self._body: transport.Body | None = None
         self._parser = sse.SseState()
-        self._fold = accumulate.start()
+        self._fold = accumulate.start_for(request.headers)  # fine-grained beta: cut strings kept
         self._started = False  # message_start folded: content has arrived
         self._error: ClaudeError | None = None
         self.cancelled = False
