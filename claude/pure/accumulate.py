@@ -125,9 +125,11 @@ __all__ = [
     "fold",
     "fold_all",
     "partial_message",
+    "run_target",
     "start",
     "start_for",
     "text_of",
+    "with_run",
 ]
 
 _T = TypeVar("_T")
@@ -440,6 +442,27 @@ def _open_block(
     if isinstance(block, ThinkingBlock):
         return state.count - 1, ThinkingDelta
     return None, None
+
+
+def run_target(
+    state: MessageFold,
+) -> tuple[int, type[TextDelta | InputJsonDelta | ThinkingDelta]] | tuple[None, None]:
+    """Which deltas only extend the open block: its index and the delta type that does, or
+    ``(None, None)``. A caller may gather the pieces of a run of such deltas itself (a list
+    append each) and fold them in one ``with_run``: the state is then the one ``fold`` gives
+    event by event (the same messages, failures, ``work`` and ``stopped``), as ``fold_all`` does
+    within a batch. The answer only changes with an event other than such a delta.
+    """
+    return _open_block(state)
+
+
+def with_run(state: MessageFold, pieces: list[str]) -> MessageFold:
+    """``state`` after a run of deltas whose pieces (``text``, ``partial_json`` or ``thinking``)
+    are ``pieces``, each of the type ``run_target(state)`` named for its index; an empty run
+    changes nothing. Plain value: this is the per-read path of the stream core."""
+    if not pieces:
+        return state
+    return _with_run(state, pieces)
 
 
 def _with_run(state: MessageFold, pieces: list[str]) -> MessageFold:

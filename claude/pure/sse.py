@@ -69,7 +69,16 @@ from typing import TypeAlias, TypeVar
 
 import msgspec
 
-__all__ = ["SseEvent", "SseIncomplete", "SseState", "feed", "finish", "parse", "render"]
+__all__ = [
+    "SseEvent",
+    "SseIncomplete",
+    "SseState",
+    "feed",
+    "feed_frame",
+    "finish",
+    "parse",
+    "render",
+]
 
 _T = TypeVar("_T")
 
@@ -241,6 +250,72 @@ def feed(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent, ...]]
         state, more = _feed_lines(state, chunk[last + 2 :])
         events += more
     return state, events
+
+
+def feed_frame(state: SseState, chunk: bytes) -> tuple[SseState, bytes, bytes] | None:
+    """The one-frame fast path: ``(state, name, data)`` when ``chunk`` is exactly one API frame,
+    else ``None`` (then ``feed`` must take the chunk).
+
+    The API sends one HTTP chunk per event, so a read is most often exactly
+    ``event: NAME<eol>data: DATA<eol><eol>`` with one line end throughout (LF, CRLF or CR). When
+    ``state`` is at an event boundary (nothing pending, no field seen, past the first line, and
+    no CR behind it whose LF could open this chunk) such a chunk is one event, ``SseEvent(NAME,
+    DATA, state's last id)``, and leaves the parser at a boundary again: exactly what ``feed``
+    gives, which the property tests check. ``name`` and ``data`` are the raw bytes, undecoded
+    (the caller decodes ``data`` as it likes and takes ``feed`` when that fails, e.g. on bytes
+    that are not UTF-8). The returned state is ``state`` itself unless a CR line end changed
+    whether a CR is behind it; its ``work`` is not advanced (a constant number of C passes over
+    the chunk, counted by the caller if it wants). An empty NAME (it means ``message``) is left
+    to ``feed``.
+    """
+    # A CR behind the boundary only matters to an LF opening the chunk, and this one opens with
+    # "event: ".
+    if not chunk.startswith(b"event: ") or state.line is not None or state.fields or state.at_start:
+        return None
+    size = len(chunk)
+    if chunk.endswith(b"\r\n\r\n"):  # CRLF: event: N\r\ndata: D\r\n\r\n
+        cut = chunk.find(b"\r")
+        if (
+            cut > 7
+            and chunk.find(b"\n") == cut + 1
+            and chunk.startswith(b"data: ", cut + 2)
+            and chunk.find(b"\r", cut + 1) == size - 4
+            and chunk.find(b"\n", cut + 2) == size - 3
+        ):
+            return _no_cr(state), chunk[7:cut], chunk[cut + 8 : size - 4]
+        return None
+    if chunk.endswith(b"\n\n"):
+        cut = chunk.find(b"\n")
+        if (
+            cut > 7
+            and chunk.startswith(b"data: ", cut + 1)
+            and chunk.find(b"\n", cut + 1) == size - 2
+            and b"\r" not in chunk
+        ):
+            return _no_cr(state), chunk[7:cut], chunk[cut + 7 : size - 2]
+        return None
+    if chunk.endswith(b"\r\r"):  # CR: event: N\rdata: D\r\r, after which a CR is behind
+        cut = chunk.find(b"\r")
+        if (
+            cut > 7
+            and chunk.startswith(b"data: ", cut + 1)
+            and chunk.find(b"\r", cut + 1) == size - 2
+            and b"\n" not in chunk
+        ):
+            if state.after_cr:
+                return state, chunk[7:cut], chunk[cut + 7 : size - 2]
+            return _boundary(state, True), chunk[7:cut], chunk[cut + 7 : size - 2]
+    return None
+
+
+def _no_cr(state: SseState) -> SseState:
+    """``state`` (a boundary) without a CR behind it."""
+    return _boundary(state, False) if state.after_cr else state
+
+
+def _boundary(state: SseState, after_cr: bool) -> SseState:
+    """The boundary ``state`` is at, with or without a CR behind it (the last byte read)."""
+    return SseState(at_start=False, after_cr=after_cr, last_id=state.last_id, work=state.work)
 
 
 def _api_events(text: str, last_id: str | None) -> tuple[SseEvent, ...] | None:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from types import TracebackType
 from typing import Final, Self, TypeVar
 
@@ -48,11 +49,16 @@ from claude.pure.errors import (
     ClaudeError,
 )
 from claude.pure.events import (
+    ContentBlockDeltaEvent,
+    InputJsonDelta,
     MessageStartEvent,
     PingEvent,
     StreamEvent,
+    TextDelta,
+    ThinkingDelta,
     decode_event,
     decode_events,
+    decode_frame,
 )
 from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
@@ -110,6 +116,12 @@ class _StreamCore:
         self._body: transport.Body | None = None
         self._parser = sse.SseState()
         self._fold = accumulate.start_for(request.headers)  # fine-grained beta: cut strings kept
+        # The run: pieces of the deltas that only extend the open block, gathered here and folded
+        # into ``_fold`` in one ``with_run`` when anything else needs the fold (``_folded``).
+        self._run: list[str] = []
+        self._run_index: int | None = None
+        self._run_kind: type[object] | None = None
+        self._run_piece: Callable[[object], str] = _PIECE[TextDelta]
         self._started = False  # message_start folded: content has arrived
         self._error: ClaudeError | None = None
         self.cancelled = False
@@ -220,7 +232,7 @@ class _StreamCore:
 
     def partial(self) -> Message | None:
         """The message as folded so far (``None`` before ``message_start``)."""
-        return accumulate.partial_message(self._fold) if self._started else None
+        return accumulate.partial_message(self._folded()) if self._started else None
 
     def _content(self, events: Sequence[StreamEvent]) -> bool:
         """Whether content has arrived, ``events`` (just folded) included: O(1) once it has."""
@@ -262,23 +274,63 @@ class _StreamCore:
             # with the partial message; the connection goes back to the pool.
             self._advance(lifecycle.Eof())
             return ()
+        # The one-frame fast path (the API sends one chunk per event): the event's data is
+        # decoded straight from the bytes, and a delta that only extends the open block is one
+        # list append. Anything else takes the general path below, from the same parser state.
+        frame = sse.feed_frame(self._parser, chunk)
+        if frame is not None:
+            event = decode_frame(frame[1], frame[2])
+            if event is not None:
+                self._parser = frame[0]
+                if type(event) is ContentBlockDeltaEvent and event.index == self._run_index:
+                    delta = event.delta
+                    if type(delta) is self._run_kind:
+                        self._run.append(self._run_piece(delta))
+                        if self._standing is None:
+                            self._advance(lifecycle.Events(progress=True, content=True))
+                        return (event,)
+                return self._fold_batch((event,), None)
         self._parser, raw_events = sse.feed(self._parser, chunk)
         # The whole read at once: one decode, one fold and one clock reading per read, not per
         # event. A batch that ends the stream is replayed one event at a time (below), which
         # yields exactly the events before the failure and keeps the fold as of it.
         decoded = decode_events(raw_events)
         if is_successful(decoded):
-            events = decoded.unwrap()
-            folded = accumulate.fold_all(self._fold, events)
-            if is_successful(folded):
-                self._fold = folded.unwrap()
-                content = self._content(events)
-                # Under a standing Read, Events that leave ``content`` as it was change nothing
-                # (the machine's documented contract): no need to tell it.
-                if self._standing is None or content is not self._life.content:
-                    self._advance(lifecycle.Events(progress=_progress(events), content=content))
-                return events
+            return self._fold_batch(decoded.unwrap(), raw_events)
         return self._pull_one_by_one(raw_events)
+
+    def _folded(self) -> accumulate.MessageFold:
+        """The fold with the run folded in (the run is then empty)."""
+        if self._run:
+            self._fold = accumulate.with_run(self._fold, self._run)
+            self._run = []
+        return self._fold
+
+    def _fold_batch(
+        self, events: tuple[StreamEvent, ...], raw_events: tuple[sse.SseEvent, ...] | None
+    ) -> tuple[StreamEvent, ...]:
+        """Fold a decoded batch after the run; on a failure, replay it one by one (``raw_events``,
+        or the one event itself when the batch was a single frame)."""
+        folded = accumulate.fold_all(self._folded(), events)
+        if is_successful(folded):
+            self._fold = fold = folded.unwrap()
+            self._run_index, kind = accumulate.run_target(fold)
+            if kind is not None:
+                self._run_kind = kind
+                self._run_piece = _PIECE[kind]
+            content = self._content(events)
+            # Under a standing Read, Events that leave ``content`` as it was change nothing
+            # (the machine's documented contract): no need to tell it.
+            if self._standing is None or content is not self._life.content:
+                self._advance(lifecycle.Events(progress=_progress(events), content=content))
+            return events
+        if raw_events is not None:
+            return self._pull_one_by_one(raw_events)
+        failure = folded.failure()
+        self._content(events)
+        self._record(failure, partial_known=True)
+        self._advance(lifecycle.Broke(failure))
+        return events
 
     def _pull_one_by_one(self, raw_events: tuple[sse.SseEvent, ...]) -> tuple[StreamEvent, ...]:
         """Decode and fold a batch event by event: the events up to the one that ends the stream
@@ -291,7 +343,7 @@ class _StreamCore:
                 self._advance(lifecycle.Broke(decoded.failure()))
                 return tuple(events)
             event = decoded.unwrap()
-            folded = accumulate.fold(self._fold, event)
+            folded = accumulate.fold(self._folded(), event)
             events.append(event)
             if isinstance(folded, Failure):
                 self._content(events)
@@ -329,12 +381,20 @@ class _StreamCore:
     def final_message(self) -> Result[Message, ClaudeError]:
         if self._error is not None:
             return Failure(self._error)
-        final = accumulate.final_message(self._fold)
+        final = accumulate.final_message(self._folded())
         if isinstance(final, Success):
             message = final.unwrap()
             msgspec.structs.force_setattr(message, "_request_id", request_id(self.headers))
             msgspec.structs.force_setattr(message, "_headers", self.headers)
         return final
+
+
+_PIECE: Final[Mapping[type[object], Callable[[object], str]]] = {
+    TextDelta: attrgetter("text"),
+    InputJsonDelta: attrgetter("partial_json"),
+    ThinkingDelta: attrgetter("thinking"),
+}
+"""What a run keeps of each delta type ``accumulate.run_target`` names."""
 
 
 def _progress(events: tuple[StreamEvent, ...] | list[StreamEvent]) -> bool:
