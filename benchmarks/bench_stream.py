@@ -673,6 +673,8 @@ def memory(events: int, repeats: int) -> dict[str, Any]:
                         name,
                         urls[scenario.name],
                         key,
+                        "--source",
+                        str(common.SOURCE),
                     ],
                     cwd=common.SOURCE,
                     env=common.child_env(),

@@ -285,7 +285,10 @@ class _StreamCore:
                 if type(event) is ContentBlockDeltaEvent and event.index == self._run_index:
                     delta = event.delta
                     if type(delta) is self._run_kind:
-                        self._run.append(self._run_piece(delta))
+                        run = self._run
+                        run.append(self._run_piece(delta))
+                        if len(run) >= _RUN_CAP:  # keep a long run from costing a str each
+                            self._folded()
                         if self._standing is None:
                             self._advance(lifecycle.Events(progress=True, content=True))
                         return (event,)
@@ -388,6 +391,10 @@ class _StreamCore:
             msgspec.structs.force_setattr(message, "_headers", self.headers)
         return final
 
+
+_RUN_CAP: Final = 4096
+"""A run this long is folded in (one join): its pieces then cost their characters, not an object
+each, so a long text costs about its own size however many deltas brought it."""
 
 _PIECE: Final[Mapping[type[object], Callable[[object], str]]] = {
     TextDelta: attrgetter("text"),
