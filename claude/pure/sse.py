@@ -383,10 +383,26 @@ def _feed_lines(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent
     if state.at_start and head.startswith(_BOM):
         head = head[3:]
     text = head.decode("utf-8", "replace")
+    fast: tuple[SseEvent, ...] | None = None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    lines.pop()  # text ends with a line end, so the last item is ""
+        # CRLF or CR framing: now that every line end is LF, whole API frames between the first
+        # and the last blank line take ``feed``'s fast path after all (``_api_events``); the
+        # loop below meets a ``None`` where they were and adds them there, with the id then in
+        # force. ``state.fields == 0``: the text starts at an event boundary.
+        first = 0 if not state.fields else text.find("\n\n") + 2
+        last = text.rfind("\n\n", first) if first >= 2 or not state.fields else -1
+        if last > first:
+            fast = _api_events(text[first:last], None)
+    if fast is None:
+        lines: list[str | None] = text.split("\n")  # type: ignore[assignment]
+        lines.pop()  # text ends with a line end, so the last item is ""
+    else:
+        lines = text[:first].split("\n")  # type: ignore[assignment]
+        lines[-1] = None  # the head ends with "\n\n": its last item "" is where the run goes
+        rest = text[last + 2 :].split("\n")
+        rest.pop()
+        lines += rest
 
     etype = state.event
     chain = state.data
@@ -398,6 +414,10 @@ def _feed_lines(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent
     events: list[SseEvent] = []
     for line in lines:
         if not line:  # a blank line: dispatch
+            if line is None:  # the run of API frames (see above), at an event boundary
+                assert fast is not None
+                events += fast if last_id is None else [_with_id(e, last_id) for e in fast]
+                continue
             if parts or chain is not None:
                 if chain is not None:
                     joined = _items(chain)
@@ -454,6 +474,10 @@ def _feed_lines(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent
         work=state.work + 1 + size + copied,
     )
     return new, tuple(events)
+
+
+def _with_id(event: SseEvent, last_id: str) -> SseEvent:
+    return SseEvent(event.event, event.data, last_id)
 
 
 def _with_line(
