@@ -86,6 +86,7 @@ __all__ = [
 _R = TypeVar("_R")
 
 READ_SIZE: Final = transport.READ_SIZE
+_DONE: Final = lifecycle.Phase.DONE
 
 
 class StreamEnded(msgspec.Struct, frozen=True):
@@ -248,13 +249,13 @@ class _StreamCore:
 
     @property
     def done(self) -> bool:
-        return self._life.phase is lifecycle.Phase.DONE
+        return self._life.phase is _DONE
 
     def pull(self) -> tuple[StreamEvent, ...]:
         """Read once and return the events that arrived (possibly none); ``()`` once done."""
         body = self._body
-        if body is None or self.done:
-            if not self.done:
+        if body is None or self._life.phase is _DONE:
+            if self._life.phase is not _DONE:
                 self._advance(lifecycle.Stop())
             return ()
         answer: lifecycle.Answer | None = self._standing
@@ -533,9 +534,10 @@ class MessageStream(_StreamInfo):
         """Read whatever is left, then the folded message or the failure with the partial one."""
         self._open()
         self._pending.clear()
-        while not self._core.done:
-            self._core.pull()
-        return self._core.final_message()
+        core = self._core
+        while not core.done:
+            core.pull()
+        return core.final_message()
 
     def close(self) -> None:
         """Stop reading and release the connection (closed if the body was not read through)."""
