@@ -1,9 +1,10 @@
-"""The streaming benchmark: client CPU to read and fold a stream, side by side in one run.
+"""The streaming benchmark: client CPU to read and fold a stream, and peak memory, side by side.
 
 Run it from the repository root::
 
-    .venv/bin/python benchmarks/bench_stream.py [--events 100000] [--parts 1000,5000,10000]
-                                                [--json out.json] [--profile]
+    .venv/bin/python benchmarks/bench_stream.py [--events 20000] [--parts 1000,10000]
+        [--framings event,bulk] [--line-ends lf,crlf,cr] [--memory-events 1000000]
+        [--no-sdk] [--json out.json] [--profile]
 
 Theory of operation
 -------------------
@@ -11,34 +12,42 @@ The replies come from the bundled loopback server (``claude.testing.LocalServer`
 its faults: ``Fault(text_events=N)`` makes the text block arrive as exactly N ``text_delta``
 events, ``Fault(tool_json_parts=N)`` adds a ``tool_use`` block whose input
 (``{"query": ..., "numbers": [0, ..., N-1]}``) arrives as exactly N ``input_json_delta`` parts.
-A request cannot ask for those itself, and a fault cannot be injected into
-``python -m claude.testing`` from outside, so this script starts a copy of itself as the server
-(``bench_stream.py --serve 0 --events ... --parts ...``): one child process holding one
-``LocalServer`` per scenario, each with its fault queued for every request it will ever get.
-The server's CPU is spent in that child, so ``time.process_time()`` here counts the client's
-CPU only (every contender is synchronous: no thread of ours runs outside the one measured).
+Each reply is served under every framing asked for: ``event`` (``per_event_chunks``: one HTTP
+chunk per SSE event, as the API sends, so a ``read1`` returns about one event) and ``bulk``
+(256 KiB pieces, about 500 events per read), with ``lf``, ``crlf`` or ``cr`` line ends
+(``Fault.line_end``). This script starts a copy of itself as the server (``--serve 0
+--scenarios ...``): one child process holding one ``LocalServer`` per scenario, each with its
+fault queued for every request it will ever get. The server's CPU is spent in that child, so
+``time.process_time()`` here counts the client's CPU only.
 
 Every contender reads the same server, with the same request body, in the same run:
 
-* **floor**: raw urllib3 (``preload_content=False``, a ``read1(65536)`` loop), SSE events split
-  on ``\\n\\n``, each ``data:`` line decoded by one msgspec tagged-union decoder, text pieces
-  appended to a list and joined at ``content_block_stop``, tool-JSON pieces joined and decoded
-  once there. No validation, no error handling: the least honest work a client can do.
+* **floor**: raw urllib3 (``preload_content=False``, a ``read1(65536)`` loop) and msgspec, but as
+  correct as we are: CR, CRLF and LF line ends with any chunking (a CR ending a read is held
+  back in case an LF follows), a BOM, the API's frame cut by three C calls and anything else by
+  the general field rules, one msgspec tagged-union decode per event, events of unknown types
+  kept, an ``error`` event or a stream without ``message_stop`` refused. Text pieces appended to
+  a list and joined at ``content_block_stop``; tool JSON joined and decoded once there.
 * **claude**: ``with Client.stream(request) as events: events.final_message().unwrap()``.
 * **anthropic**: ``with Anthropic(max_retries=0).messages.stream(**request) as s:
-  s.get_final_message()``.
+  s.get_final_message()`` (``--no-sdk`` leaves it out).
 
 Each contender first reads one stream from each server (the warm-up: it opens the connection,
 and its result is checked against the other contenders': same text, same tool input, same stop
 reason). A sample is then ``k`` streams in a row, ``k`` chosen from the warm-up so that a sample
 lasts about ``--sample-seconds`` of CPU; the figure is client CPU per stream, the best (min) of
 ``--repeats`` samples, taken in rotating contender order. A contender whose warm-up stream alone
-costs more than ``--slow`` CPU seconds is not repeated: its warm-up is its one (cold) sample,
-and the table says so (``runs`` = 1).
+costs more than ``--slow`` CPU seconds is not repeated: its warm-up is its one (cold) sample.
 
-``--profile`` then runs cProfile over ``claude``'s stream on the text scenario and on the largest
-tool scenario and prints the functions with the most own time, in µs per event (cProfile inflates
-every Python call: read these as relative weights, the table above as the absolute numbers).
+Peak memory: one ``--memory-events`` text stream (per-event framing, LF) is folded by the floor
+and by claude, each in a fresh process (``--fold-once``), ``--memory-repeats`` times in
+alternating order. The figure is the growth of ``ru_maxrss`` (the kernel's high-water mark of
+the process's resident memory, not tracemalloc) over the peak just before the stream, imports
+done and clients built: what the fold needed, the final message included. Best of the runs.
+
+``--profile`` runs cProfile over ``claude``'s stream on the ``event/lf`` scenarios and prints the
+functions with the most own time, in µs per event (cProfile inflates every Python call: read
+these as relative weights, the table as the absolute numbers).
 
 The server is always stopped at the end, on errors and Ctrl-C too.
 """
