@@ -41,9 +41,10 @@ costs more than ``--slow`` CPU seconds is not repeated: its warm-up is its one (
 
 Peak memory: one ``--memory-events`` text stream (per-event framing, LF) is folded by the floor
 and by claude, each in a fresh process (``--fold-once``), ``--memory-repeats`` times in
-alternating order. The figure is the growth of ``ru_maxrss`` (the kernel's high-water mark of
-the process's resident memory, not tracemalloc) over the peak just before the stream, imports
-done and clients built: what the fold needed, the final message included. Best of the runs.
+alternating order. The figure is the ``tracemalloc`` peak of that stream (tracing starts just
+before it, imports done and clients built): what the read and the fold allocated at most, the
+final message included. Not ``ru_maxrss``: that high-water mark is already raised by imports and
+start-up, so a stream that reuses freed memory would show as almost nothing. Best of the runs.
 
 ``--profile`` runs cProfile over ``claude``'s stream on the ``event/lf`` scenarios and prints the
 functions with the most own time, in µs per event (cProfile inflates every Python call: read
@@ -667,8 +668,8 @@ def ratios(res: Results) -> dict[str, dict[str, Any]]:
 def memory(events: int, repeats: int) -> dict[str, Any]:
     """Peak memory of folding one ``events``-event text stream, floor and claude, each in a fresh
     process (this script with ``--fold-once``), ``repeats`` times in alternating order; the
-    figure is the growth of ``ru_maxrss`` over the process's own peak just before the stream
-    (imports done, connection open): the memory the fold needed, the final message included."""
+    figure is the ``tracemalloc`` peak of the stream (see ``fold_once``): the memory the read and
+    the fold needed, the final message included."""
     scenario = Scenario("text", events, "event", "lf")
     got: dict[str, list[int]] = {"floor": [], "claude": []}
     with fault_servers([scenario], start_timeout=120.0) as (urls, key):
@@ -701,19 +702,22 @@ def memory(events: int, repeats: int) -> dict[str, Any]:
 
 
 def fold_once(name: str, base_url: str, api_key: str) -> int:
-    """(child of ``memory``) Read one stream and print the ``ru_maxrss`` growth in KiB over the
-    peak before it (everything imported, the clients built). No warm-up stream: ``ru_maxrss`` is
-    a high-water mark, so a first stream as large would hide the second one's peak."""
-    import resource
+    """(child of ``memory``) Read one stream and print the peak of the memory Python allocated
+    for it, in KiB (``tracemalloc``, started just before the stream: exact, and blind to what
+    was allocated and freed before, unlike ``ru_maxrss``, a high-water mark that imports and
+    start-up have already raised). No warm-up stream: the connection is opened in the stream,
+    a few KiB at most."""
+    import tracemalloc
 
     c = Contenders(base_url, api_key, sdk=False)
     call = c.calls()[name]
     gc.collect()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
     result = call()
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     del result
-    print(after - before)
+    print(peak // 1024)
     return 0
 
 
@@ -800,7 +804,7 @@ def report(res: Results) -> str:
         lines.append("")
         lines.append(
             f"Peak memory folding {n:,} text events (event/lf), fresh process each, "
-            "ru_maxrss growth over the pre-stream peak, best of the runs"
+            "tracemalloc peak of the stream, best of the runs"
         )
         for name in ("floor", "claude"):
             e = res.memory[name]
