@@ -37,6 +37,12 @@ non-empty name, one data line), its events come from a handful of whole-run stri
 (``_api_events``); otherwise the run goes through the line parser too. Either way the result is
 what the line parser gives for the same bytes, so any chunking still gives the same events.
 
+The one-frame path. When the API sends one HTTP chunk per event, a read is most often exactly
+one frame; ``feed_frame`` recognises it at an event boundary (LF, CRLF or CR line ends) with a
+few C calls and returns its raw name and data, for the caller to decode; anything else is
+``None`` and goes to ``feed``. The CRLF and CR line ends of a chunk with several events are made
+LF by the line parser, whose whole-run stretch then takes ``_api_events`` too.
+
 Line rules: a blank line dispatches (nothing if no ``data`` line was seen, and the type is reset
 either way); ``:`` starts a comment; otherwise ``name:value`` with one leading space dropped from
 the value, or a bare ``name`` with an empty value. ``event`` sets the type (default ``message``),

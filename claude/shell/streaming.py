@@ -10,6 +10,14 @@ idle or call deadline), feeds them to the pure SSE parser, decodes the events, f
 the pure ``MessageFold`` and returns the batch. Nothing is read until the consumer asks: that is
 the back-pressure.
 
+The API sends one HTTP chunk per event, so most reads are exactly one frame. For those the core
+takes the pure fast path (``sse.feed_frame``, ``events.decode_frame``: plain values, no
+``Result``), and a delta that only extends the open block (``accumulate.run_target``) is one list
+append on the core's *run*, folded into the frozen fold (``accumulate.with_run``) only when the
+fold is needed: another event, ``partial``, ``final_message``, an error, or a long run. Every
+other read takes the general path (``sse.feed``, ``decode_events``, ``fold_all``) from the same
+parser state; the two give the same events and messages (property-tested).
+
 One driver for sync and async: the core is written once and does all the work; the sync
 ``MessageStream`` calls it on the caller's thread, the async ``AsyncMessageStream`` through the
 session's one thread hop (one hop per read; on cancellation the body is aborted so the worker
