@@ -122,3 +122,15 @@ def test_a_text_stream_goes_to_the_run() -> None:
     got, gathered = fold_with_runs(events)
     assert gathered == 50
     assert_same(got, fold_each(start(), events))
+
+
+@given(
+    st.lists(st.sampled_from(["a-2025-01-01", "fine-grained-tool-streaming", " x "]), max_size=4)
+)
+def test_start_for_keeps_cut_strings_only_under_the_fine_grained_beta(others: list[str]) -> None:
+    """``start_for`` turns ``partial_strings`` on exactly when the beta is one of the list's."""
+    plain = ",".join(others)
+    assert not accumulate.start_for({"anthropic-beta": plain}).partial_strings
+    assert not accumulate.start_for({}).partial_strings
+    listed = ", ".join([*others, accumulate.FINE_GRAINED_TOOL_STREAMING])
+    assert accumulate.start_for({"anthropic-beta": listed}).partial_strings
