@@ -298,7 +298,9 @@ def feed_frame(state: SseState, chunk: bytes) -> tuple[SseState, bytes, bytes] |
             and chunk.find(b"\n", cut + 1) == size - 2
             and b"\r" not in chunk
         ):
-            return _no_cr(state), chunk[7:cut], chunk[cut + 7 : size - 2]
+            if state.after_cr:
+                state = _boundary(state, False)
+            return state, chunk[7:cut], chunk[cut + 7 : size - 2]
         return None
     if chunk.endswith(b"\r\r"):  # CR: event: N\rdata: D\r\r, after which a CR is behind
         cut = chunk.find(b"\r")

@@ -288,9 +288,10 @@ class _StreamCore:
         # list append. Anything else takes the general path below, from the same parser state.
         frame = sse.feed_frame(self._parser, chunk)
         if frame is not None:
-            event = decode_frame(frame[1], frame[2])
+            parser, name, data = frame
+            event = decode_frame(name, data)
             if event is not None:
-                self._parser = frame[0]
+                self._parser = parser
                 if type(event) is ContentBlockDeltaEvent and event.index == self._run_index:
                     delta = event.delta
                     if type(delta) is self._run_kind:
@@ -543,8 +544,9 @@ class MessageStream(_StreamInfo):
         self._open()
         self._pending.clear()
         core = self._core
-        while not core.done:
-            core.pull()
+        pull = core.pull
+        while pull() or not core.done:  # until a read brings nothing and the stream is over
+            pass
         return core.final_message()
 
     def close(self) -> None:
