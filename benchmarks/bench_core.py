@@ -63,6 +63,7 @@ TARGETS = {
     "send_cpu_vs_floor": ("<=", 1.25),
     "asend_cpu_vs_floor": ("<=", 1.50),
     "asend_throughput_vs_sdk_async": (">=", 2.00),
+    "asend_trio_cpu_vs_asyncio": ("<=", 1.20),
     "import_wall_vs_anthropic": ("<=", 0.12),
     "import_rss_vs_anthropic": ("<=", 0.50),
 }
@@ -230,6 +231,12 @@ class Contenders:
 
         return anyio.run(_timed_async, one, n, warmup)
 
+    def seq_asend_trio(self, n: int, warmup: int) -> Sample:
+        async def one() -> object:
+            return (await self.claude.asend(common.REQUEST)).unwrap()
+
+        return anyio.run(_timed_async, one, n, warmup, backend="trio")
+
     def seq_sdk_sync(self, n: int, warmup: int) -> Sample:
         return _timed_sync(lambda: self.sdk.messages.create(**common.REQUEST), n, warmup)
 
@@ -257,6 +264,12 @@ class Contenders:
             return (await self.claude.asend(common.REQUEST)).unwrap()
 
         return anyio.run(_tasks, one, n, warmup, inflight)
+
+    def tp_asend_trio(self, n: int, warmup: int, inflight: int) -> Sample:
+        async def one() -> object:
+            return (await self.claude.asend(common.REQUEST)).unwrap()
+
+        return anyio.run(_tasks, one, n, warmup, inflight, backend="trio")
 
     def tp_sdk_async(self, n: int, warmup: int, inflight: int) -> Sample:
         async def main() -> Sample:
@@ -396,12 +409,14 @@ SEQ_NAMES = {
     "floor": "floor (urllib3 + msgspec)",
     "claude send": "claude Client.send",
     "claude asend": "claude Client.asend (awaited one by one)",
+    "claude asend trio": "claude Client.asend on trio (one by one)",
     "anthropic sync": "anthropic.Anthropic",
     "anthropic async": "anthropic.AsyncAnthropic",
 }
 TP_NAMES = {
     "floor": "floor, {k} threads (pool maxsize {k})",
     "claude asend": "claude asend, {k} anyio tasks",
+    "claude asend trio": "claude asend, {k} anyio tasks on trio",
     "anthropic async": "anthropic async, {k} asyncio tasks",
     "claude send": "claude send, {k} threads (info)",
 }
@@ -431,6 +446,7 @@ def run(args: argparse.Namespace) -> Results:
                 "floor": c.seq_floor,
                 "claude send": c.seq_send,
                 "claude asend": c.seq_asend,
+                "claude asend trio": c.seq_asend_trio,
                 "anthropic sync": c.seq_sdk_sync,
                 "anthropic async": c.seq_sdk_async,
             }
@@ -460,6 +476,7 @@ def run(args: argparse.Namespace) -> Results:
             tp: dict[str, Callable[[int, int, int], Sample]] = {
                 "floor": c.tp_floor_threads,
                 "claude asend": c.tp_asend,
+                "claude asend trio": c.tp_asend_trio,
                 "anthropic async": c.tp_sdk_async,
             }
             if not args.no_send_threads:
@@ -498,6 +515,8 @@ def ratios(res: Results) -> dict[str, dict[str, Any]]:
         "asend_cpu_vs_floor": seq["claude asend"]["cpu_us"] / seq["floor"]["cpu_us"],
         "asend_throughput_vs_sdk_async": tp["claude asend"]["req_per_s"]
         / tp["anthropic async"]["req_per_s"],
+        "asend_trio_cpu_vs_asyncio": seq["claude asend trio"]["cpu_us"]
+        / seq["claude asend"]["cpu_us"],
         "import_wall_vs_anthropic": imp["claude"]["wall_s"] / imp["anthropic"]["wall_s"],
         "import_rss_vs_anthropic": imp["claude"]["rss_mib"] / imp["anthropic"]["rss_mib"],
         # for information, no target
@@ -506,6 +525,10 @@ def ratios(res: Results) -> dict[str, dict[str, Any]]:
         "asend_throughput_vs_floor": tp["claude asend"]["req_per_s"] / tp["floor"]["req_per_s"],
         "sdk_async_throughput_vs_floor": tp["anthropic async"]["req_per_s"]
         / tp["floor"]["req_per_s"],
+        "asend_trio_throughput_vs_asyncio": tp["claude asend trio"]["req_per_s"]
+        / tp["claude asend"]["req_per_s"],
+        "asend_trio_tp_cpu_vs_asyncio": tp["claude asend trio"]["cpu_us"]
+        / tp["claude asend"]["cpu_us"],
     }
     out: dict[str, dict[str, Any]] = {}
     for name, value in values.items():

@@ -71,7 +71,7 @@ by timing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final, TypeAlias, TypeVar
 
 import msgspec
@@ -119,13 +119,17 @@ from claude.pure.wire import (
 )
 
 __all__ = [
+    "FINE_GRAINED_TOOL_STREAMING",
     "MessageFold",
     "final_message",
     "fold",
     "fold_all",
     "partial_message",
+    "run_target",
     "start",
+    "start_for",
     "text_of",
+    "with_run",
 ]
 
 _T = TypeVar("_T")
@@ -206,6 +210,21 @@ def start(*, partial_strings: bool = False) -> MessageFold:
     beta.
     """
     return MessageFold(partial_strings=partial_strings)
+
+
+FINE_GRAINED_TOOL_STREAMING: Final = "fine-grained-tool-streaming-2025-05-14"
+"""The beta under which the API streams tool input unbuffered, so it may be cut in a string."""
+
+
+def start_for(headers: Mapping[str, str]) -> MessageFold:
+    """The fold for a stream sent with these request headers: ``partial_strings`` exactly when
+    ``anthropic-beta`` (a comma-separated list, where ``betas=`` and the client's betas end up)
+    names the ``fine-grained-tool-streaming`` beta, so a cut string is kept as the SDK keeps it."""
+    betas = headers.get("anthropic-beta", "")
+    wanted = FINE_GRAINED_TOOL_STREAMING in betas and any(
+        beta.strip() == FINE_GRAINED_TOOL_STREAMING for beta in betas.split(",")
+    )
+    return MessageFold(partial_strings=wanted)
 
 
 def fold(state: MessageFold, event: StreamEvent) -> Result[MessageFold, ClaudeError]:
@@ -423,6 +442,27 @@ def _open_block(
     if isinstance(block, ThinkingBlock):
         return state.count - 1, ThinkingDelta
     return None, None
+
+
+def run_target(
+    state: MessageFold,
+) -> tuple[int, type[TextDelta | InputJsonDelta | ThinkingDelta]] | tuple[None, None]:
+    """Which deltas only extend the open block: its index and the delta type that does, or
+    ``(None, None)``. A caller may gather the pieces of a run of such deltas itself (a list
+    append each) and fold them in one ``with_run``: the state is then the one ``fold`` gives
+    event by event (the same messages, failures, ``work`` and ``stopped``), as ``fold_all`` does
+    within a batch. The answer only changes with an event other than such a delta.
+    """
+    return _open_block(state)
+
+
+def with_run(state: MessageFold, pieces: list[str]) -> MessageFold:
+    """``state`` after a run of deltas whose pieces (``text``, ``partial_json`` or ``thinking``)
+    are ``pieces``, each of the type ``run_target(state)`` named for its index; an empty run
+    changes nothing. Plain value: this is the per-read path of the stream core."""
+    if not pieces:
+        return state
+    return _with_run(state, pieces)
 
 
 def _with_run(state: MessageFold, pieces: list[str]) -> MessageFold:

@@ -86,6 +86,7 @@ __all__ = [
     "UnknownEvent",
     "decode_event",
     "decode_events",
+    "decode_frame",
 ]
 
 # --- deltas ------------------------------------------------------------------------------
@@ -393,6 +394,21 @@ def decode_events(batch: Sequence[SseEvent]) -> Result[tuple[StreamEvent, ...], 
             return Failure(decoded.failure())
         events.append(decoded.unwrap())
     return Success(tuple(events))
+
+
+def decode_frame(name: bytes, data: bytes) -> StreamEvent | None:
+    """The typed event of one frame from ``sse.feed_frame`` (its raw name and data), or ``None``
+    when only ``decode_event`` can say (an ``error`` event, data the native decoder refuses:
+    lenient, unknown, malformed or not UTF-8). When it answers, the answer is ``decode_event``'s
+    for the same event: the native decoder reads UTF-8 bytes exactly as the text they decode to.
+    A plain value, not a ``Result``: this is the per-read path of the stream core.
+    """
+    if name == b"error":
+        return None
+    try:
+        return _decoder.decode(data)
+    except (msgspec.DecodeError, RecursionError):
+        return None
 
 
 def _lenient(sse: SseEvent) -> Result[StreamEvent, MalformedStream]:

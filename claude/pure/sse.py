@@ -37,6 +37,12 @@ non-empty name, one data line), its events come from a handful of whole-run stri
 (``_api_events``); otherwise the run goes through the line parser too. Either way the result is
 what the line parser gives for the same bytes, so any chunking still gives the same events.
 
+The one-frame path. When the API sends one HTTP chunk per event, a read is most often exactly
+one frame; ``feed_frame`` recognises it at an event boundary (LF, CRLF or CR line ends) with a
+few C calls and returns its raw name and data, for the caller to decode; anything else is
+``None`` and goes to ``feed``. The CRLF and CR line ends of a chunk with several events are made
+LF by the line parser, whose whole-run stretch then takes ``_api_events`` too.
+
 Line rules: a blank line dispatches (nothing if no ``data`` line was seen, and the type is reset
 either way); ``:`` starts a comment; otherwise ``name:value`` with one leading space dropped from
 the value, or a bare ``name`` with an empty value. ``event`` sets the type (default ``message``),
@@ -69,7 +75,16 @@ from typing import TypeAlias, TypeVar
 
 import msgspec
 
-__all__ = ["SseEvent", "SseIncomplete", "SseState", "feed", "finish", "parse", "render"]
+__all__ = [
+    "SseEvent",
+    "SseIncomplete",
+    "SseState",
+    "feed",
+    "feed_frame",
+    "finish",
+    "parse",
+    "render",
+]
 
 _T = TypeVar("_T")
 
@@ -243,6 +258,74 @@ def feed(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent, ...]]
     return state, events
 
 
+def feed_frame(state: SseState, chunk: bytes) -> tuple[SseState, bytes, bytes] | None:
+    """The one-frame fast path: ``(state, name, data)`` when ``chunk`` is exactly one API frame,
+    else ``None`` (then ``feed`` must take the chunk).
+
+    The API sends one HTTP chunk per event, so a read is most often exactly
+    ``event: NAME<eol>data: DATA<eol><eol>`` with one line end throughout (LF, CRLF or CR). When
+    ``state`` is at an event boundary (nothing pending, no field seen, past the first line, and
+    no CR behind it whose LF could open this chunk) such a chunk is one event, ``SseEvent(NAME,
+    DATA, state's last id)``, and leaves the parser at a boundary again: exactly what ``feed``
+    gives, which the property tests check. ``name`` and ``data`` are the raw bytes, undecoded
+    (the caller decodes ``data`` as it likes and takes ``feed`` when that fails, e.g. on bytes
+    that are not UTF-8). The returned state is ``state`` itself unless a CR line end changed
+    whether a CR is behind it; its ``work`` is not advanced (a constant number of C passes over
+    the chunk, counted by the caller if it wants). An empty NAME (it means ``message``) is left
+    to ``feed``.
+    """
+    # A CR behind the boundary only matters to an LF opening the chunk, and this one opens with
+    # "event: ".
+    if not chunk.startswith(b"event: ") or state.line is not None or state.fields or state.at_start:
+        return None
+    size = len(chunk)
+    if chunk.endswith(b"\r\n\r\n"):  # CRLF: event: N\r\ndata: D\r\n\r\n
+        cut = chunk.find(b"\r")
+        if (
+            cut > 7
+            and chunk.find(b"\n") == cut + 1
+            and chunk.startswith(b"data: ", cut + 2)
+            and chunk.find(b"\r", cut + 1) == size - 4
+            and chunk.find(b"\n", cut + 2) == size - 3
+        ):
+            return _no_cr(state), chunk[7:cut], chunk[cut + 8 : size - 4]
+        return None
+    if chunk.endswith(b"\n\n"):
+        cut = chunk.find(b"\n")
+        if (
+            cut > 7
+            and chunk.startswith(b"data: ", cut + 1)
+            and chunk.find(b"\n", cut + 1) == size - 2
+            and b"\r" not in chunk
+        ):
+            if state.after_cr:
+                state = _boundary(state, False)
+            return state, chunk[7:cut], chunk[cut + 7 : size - 2]
+        return None
+    if chunk.endswith(b"\r\r"):  # CR: event: N\rdata: D\r\r, after which a CR is behind
+        cut = chunk.find(b"\r")
+        if (
+            cut > 7
+            and chunk.startswith(b"data: ", cut + 1)
+            and chunk.find(b"\r", cut + 1) == size - 2
+            and b"\n" not in chunk
+        ):
+            if state.after_cr:
+                return state, chunk[7:cut], chunk[cut + 7 : size - 2]
+            return _boundary(state, True), chunk[7:cut], chunk[cut + 7 : size - 2]
+    return None
+
+
+def _no_cr(state: SseState) -> SseState:
+    """``state`` (a boundary) without a CR behind it."""
+    return _boundary(state, False) if state.after_cr else state
+
+
+def _boundary(state: SseState, after_cr: bool) -> SseState:
+    """The boundary ``state`` is at, with or without a CR behind it (the last byte read)."""
+    return SseState(at_start=False, after_cr=after_cr, last_id=state.last_id, work=state.work)
+
+
 def _api_events(text: str, last_id: str | None) -> tuple[SseEvent, ...] | None:
     """The events of ``text`` if it is whole events framed as the API frames them, else ``None``.
 
@@ -308,10 +391,26 @@ def _feed_lines(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent
     if state.at_start and head.startswith(_BOM):
         head = head[3:]
     text = head.decode("utf-8", "replace")
+    fast: tuple[SseEvent, ...] | None = None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    lines.pop()  # text ends with a line end, so the last item is ""
+        # CRLF or CR framing: now that every line end is LF, whole API frames between the first
+        # and the last blank line take ``feed``'s fast path after all (``_api_events``); the
+        # loop below meets a ``None`` where they were and adds them there, with the id then in
+        # force. ``state.fields == 0``: the text starts at an event boundary.
+        first = 0 if not state.fields else text.find("\n\n") + 2
+        last = text.rfind("\n\n", first) if first >= 2 or not state.fields else -1
+        if last > first:
+            fast = _api_events(text[first:last], None)
+    if fast is None:
+        lines: list[str | None] = text.split("\n")  # type: ignore[assignment]
+        lines.pop()  # text ends with a line end, so the last item is ""
+    else:
+        lines = text[:first].split("\n")  # type: ignore[assignment]
+        lines[-1] = None  # the head ends with "\n\n": its last item "" is where the run goes
+        rest = text[last + 2 :].split("\n")
+        rest.pop()
+        lines += rest
 
     etype = state.event
     chain = state.data
@@ -323,6 +422,10 @@ def _feed_lines(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent
     events: list[SseEvent] = []
     for line in lines:
         if not line:  # a blank line: dispatch
+            if line is None:  # the run of API frames (see above), at an event boundary
+                assert fast is not None
+                events += fast if last_id is None else [_with_id(e, last_id) for e in fast]
+                continue
             if parts or chain is not None:
                 if chain is not None:
                     joined = _items(chain)
@@ -379,6 +482,10 @@ def _feed_lines(state: SseState, chunk: bytes) -> tuple[SseState, tuple[SseEvent
         work=state.work + 1 + size + copied,
     )
     return new, tuple(events)
+
+
+def _with_id(event: SseEvent, last_id: str) -> SseEvent:
+    return SseEvent(event.event, event.data, last_id)
 
 
 def _with_line(

@@ -10,6 +10,14 @@ idle or call deadline), feeds them to the pure SSE parser, decodes the events, f
 the pure ``MessageFold`` and returns the batch. Nothing is read until the consumer asks: that is
 the back-pressure.
 
+The API sends one HTTP chunk per event, so most reads are exactly one frame. For those the core
+takes the pure fast path (``sse.feed_frame``, ``events.decode_frame``: plain values, no
+``Result``), and a delta that only extends the open block (``accumulate.run_target``) is one list
+append on the core's *run*, folded into the frozen fold (``accumulate.with_run``) only when the
+fold is needed: another event, ``partial``, ``final_message``, an error, or a long run. Every
+other read takes the general path (``sse.feed``, ``decode_events``, ``fold_all``) from the same
+parser state; the two give the same events and messages (property-tested).
+
 One driver for sync and async: the core is written once and does all the work; the sync
 ``MessageStream`` calls it on the caller's thread, the async ``AsyncMessageStream`` through the
 session's one thread hop (one hop per read; on cancellation the body is aborted so the worker
@@ -36,6 +44,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from types import TracebackType
 from typing import Final, Self, TypeVar
 
@@ -48,11 +57,16 @@ from claude.pure.errors import (
     ClaudeError,
 )
 from claude.pure.events import (
+    ContentBlockDeltaEvent,
+    InputJsonDelta,
     MessageStartEvent,
     PingEvent,
     StreamEvent,
+    TextDelta,
+    ThinkingDelta,
     decode_event,
     decode_events,
+    decode_frame,
 )
 from claude.pure.headers import RateLimits, parse_rate_limits, request_id
 from claude.pure.request import HttpRequest
@@ -80,6 +94,7 @@ __all__ = [
 _R = TypeVar("_R")
 
 READ_SIZE: Final = transport.READ_SIZE
+_DONE: Final = lifecycle.Phase.DONE
 
 
 class StreamEnded(msgspec.Struct, frozen=True):
@@ -109,7 +124,13 @@ class _StreamCore:
         self._standing: lifecycle.Read | None = None
         self._body: transport.Body | None = None
         self._parser = sse.SseState()
-        self._fold = accumulate.start()
+        self._fold = accumulate.start_for(request.headers)  # fine-grained beta: cut strings kept
+        # The run: pieces of the deltas that only extend the open block, gathered here and folded
+        # into ``_fold`` in one ``with_run`` when anything else needs the fold (``_folded``).
+        self._run: list[str] = []
+        self._run_index: int | None = None
+        self._run_kind: type[object] | None = None
+        self._run_piece: Callable[[object], str] = _PIECE[TextDelta]
         self._started = False  # message_start folded: content has arrived
         self._error: ClaudeError | None = None
         self.cancelled = False
@@ -220,7 +241,7 @@ class _StreamCore:
 
     def partial(self) -> Message | None:
         """The message as folded so far (``None`` before ``message_start``)."""
-        return accumulate.partial_message(self._fold) if self._started else None
+        return accumulate.partial_message(self._folded()) if self._started else None
 
     def _content(self, events: Sequence[StreamEvent]) -> bool:
         """Whether content has arrived, ``events`` (just folded) included: O(1) once it has."""
@@ -236,13 +257,13 @@ class _StreamCore:
 
     @property
     def done(self) -> bool:
-        return self._life.phase is lifecycle.Phase.DONE
+        return self._life.phase is _DONE
 
     def pull(self) -> tuple[StreamEvent, ...]:
         """Read once and return the events that arrived (possibly none); ``()`` once done."""
         body = self._body
-        if body is None or self.done:
-            if not self.done:
+        if body is None or self._life.phase is _DONE:
+            if self._life.phase is not _DONE:
                 self._advance(lifecycle.Stop())
             return ()
         answer: lifecycle.Answer | None = self._standing
@@ -262,23 +283,67 @@ class _StreamCore:
             # with the partial message; the connection goes back to the pool.
             self._advance(lifecycle.Eof())
             return ()
+        # The one-frame fast path (the API sends one chunk per event): the event's data is
+        # decoded straight from the bytes, and a delta that only extends the open block is one
+        # list append. Anything else takes the general path below, from the same parser state.
+        frame = sse.feed_frame(self._parser, chunk)
+        if frame is not None:
+            parser, name, data = frame
+            event = decode_frame(name, data)
+            if event is not None:
+                self._parser = parser
+                if type(event) is ContentBlockDeltaEvent and event.index == self._run_index:
+                    delta = event.delta
+                    if type(delta) is self._run_kind:
+                        run = self._run
+                        run.append(self._run_piece(delta))
+                        if len(run) >= _RUN_CAP:  # keep a long run from costing a str each
+                            self._folded()
+                        if self._standing is None:
+                            self._advance(lifecycle.Events(progress=True, content=True))
+                        return (event,)
+                return self._fold_batch((event,), None)
         self._parser, raw_events = sse.feed(self._parser, chunk)
         # The whole read at once: one decode, one fold and one clock reading per read, not per
         # event. A batch that ends the stream is replayed one event at a time (below), which
         # yields exactly the events before the failure and keeps the fold as of it.
         decoded = decode_events(raw_events)
         if is_successful(decoded):
-            events = decoded.unwrap()
-            folded = accumulate.fold_all(self._fold, events)
-            if is_successful(folded):
-                self._fold = folded.unwrap()
-                content = self._content(events)
-                # Under a standing Read, Events that leave ``content`` as it was change nothing
-                # (the machine's documented contract): no need to tell it.
-                if self._standing is None or content is not self._life.content:
-                    self._advance(lifecycle.Events(progress=_progress(events), content=content))
-                return events
+            return self._fold_batch(decoded.unwrap(), raw_events)
         return self._pull_one_by_one(raw_events)
+
+    def _folded(self) -> accumulate.MessageFold:
+        """The fold with the run folded in (the run is then empty)."""
+        if self._run:
+            self._fold = accumulate.with_run(self._fold, self._run)
+            self._run = []
+        return self._fold
+
+    def _fold_batch(
+        self, events: tuple[StreamEvent, ...], raw_events: tuple[sse.SseEvent, ...] | None
+    ) -> tuple[StreamEvent, ...]:
+        """Fold a decoded batch after the run; on a failure, replay it one by one (``raw_events``,
+        or the one event itself when the batch was a single frame)."""
+        folded = accumulate.fold_all(self._folded(), events)
+        if is_successful(folded):
+            self._fold = fold = folded.unwrap()
+            self._run_index, kind = accumulate.run_target(fold)
+            if kind is not None:
+                self._run_kind = kind
+                self._run_piece = _PIECE[kind]
+            content = self._content(events)
+            # Under a standing Read, Events that leave ``content`` as it was change nothing
+            # (the machine's documented contract): no need to tell it.
+            if self._standing is None or content is not self._life.content:
+                self._advance(lifecycle.Events(progress=_progress(events), content=content))
+            return events
+        if raw_events is not None:
+            return self._pull_one_by_one(raw_events)
+        failure = folded.failure()
+        self._content(events)
+        self._record(failure, partial_known=True)
+        self._advance(lifecycle.Broke(failure))
+        return events
 
     def _pull_one_by_one(self, raw_events: tuple[sse.SseEvent, ...]) -> tuple[StreamEvent, ...]:
         """Decode and fold a batch event by event: the events up to the one that ends the stream
@@ -291,7 +356,7 @@ class _StreamCore:
                 self._advance(lifecycle.Broke(decoded.failure()))
                 return tuple(events)
             event = decoded.unwrap()
-            folded = accumulate.fold(self._fold, event)
+            folded = accumulate.fold(self._folded(), event)
             events.append(event)
             if isinstance(folded, Failure):
                 self._content(events)
@@ -329,12 +394,24 @@ class _StreamCore:
     def final_message(self) -> Result[Message, ClaudeError]:
         if self._error is not None:
             return Failure(self._error)
-        final = accumulate.final_message(self._fold)
+        final = accumulate.final_message(self._folded())
         if isinstance(final, Success):
             message = final.unwrap()
             msgspec.structs.force_setattr(message, "_request_id", request_id(self.headers))
             msgspec.structs.force_setattr(message, "_headers", self.headers)
         return final
+
+
+_RUN_CAP: Final = 4096
+"""A run this long is folded in (one join): its pieces then cost their characters, not an object
+each, so a long text costs about its own size however many deltas brought it."""
+
+_PIECE: Final[Mapping[type[object], Callable[[object], str]]] = {
+    TextDelta: attrgetter("text"),
+    InputJsonDelta: attrgetter("partial_json"),
+    ThinkingDelta: attrgetter("thinking"),
+}
+"""What a run keeps of each delta type ``accumulate.run_target`` names."""
 
 
 def _progress(events: tuple[StreamEvent, ...] | list[StreamEvent]) -> bool:
@@ -466,9 +543,11 @@ class MessageStream(_StreamInfo):
         """Read whatever is left, then the folded message or the failure with the partial one."""
         self._open()
         self._pending.clear()
-        while not self._core.done:
-            self._core.pull()
-        return self._core.final_message()
+        core = self._core
+        pull = core.pull
+        while pull() or not core.done:  # until a read brings nothing and the stream is over
+            pass
+        return core.final_message()
 
     def close(self) -> None:
         """Stop reading and release the connection (closed if the body was not read through)."""

@@ -52,6 +52,10 @@ class Fault:
             (also shapes a non-streaming reply; ``max_tokens`` and stop sequences are ignored).
         tool_json_parts: reply with a ``tool_use`` block whose input arrives in exactly this many
             ``input_json_delta`` parts.
+        per_event_chunks: frame a chunked SSE body as the API does, one HTTP chunk per event
+            (several chunks may share one socket write), instead of large pieces.
+        line_end: end every SSE line with this: ``"\\n"`` (the default), ``"\\r\\n"`` or
+            ``"\\r"`` (all three are valid SSE line ends).
 
     Batch fault (applies to a ``POST /v1/messages/batches`` request; see `claude.testing.batches`):
         batch_results: ``{custom_id: outcome}`` for the batch this request creates, outcome one of
@@ -83,6 +87,8 @@ class Fault:
     text_events: int | None = None
     tool_json_parts: int | None = None
     batch_results: Mapping[str, str] | None = None
+    per_event_chunks: bool = False
+    line_end: str = "\n"
 
     def __post_init__(self) -> None:
         if self.status is not None and not 100 <= self.status <= 599:
@@ -99,6 +105,10 @@ class Fault:
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValueError(f"Fault.{name} must be >= 0 events, got {value}")
+        if self.line_end not in ("\n", "\r\n", "\r"):
+            raise ValueError(
+                f"Fault.line_end must be '\\n', '\\r\\n' or '\\r', got {self.line_end!r}"
+            )
         for name in ("chunk_size", "text_events", "tool_json_parts"):
             value = getattr(self, name)
             if value is not None and value < 1:

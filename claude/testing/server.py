@@ -277,6 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
             else (fault.chunk_size if fault is not None else None),
             stopping=self.server.state.stopping,
             pause=fault.dribble if fault is not None else None,
+            per_event=fault is not None and fault.per_event_chunks,
         )
         try:
             streaming.play(

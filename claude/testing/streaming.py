@@ -6,6 +6,11 @@ Everything between those positions is joined and written in large pieces (or in 
 pieces when the fault asks), so a 100,000-event transcript costs a few dozen writes, not 100,000;
 a piece already that large (a download chunk) is written as it is, never copied into a join.
 Every wait is on the server's stop event, so `close()` interrupts a stall at once.
+
+Two faults reshape the bytes as the API may send them: `per_event_chunks` makes every event its
+own HTTP chunk (the API's framing: a client's `read1` then returns about one event per call; the
+chunks are still grouped into large socket writes), and `line_end` rewrites every LF line end of
+the events as CRLF or CR.
 """
 
 from __future__ import annotations
@@ -39,8 +44,10 @@ class BodyWriter:
         chunk_size: int | None,
         stopping: threading.Event,
         pause: float | None = None,
+        per_event: bool = False,
     ) -> None:
         self._write = write
+        self._per_event = per_event and chunked and chunk_size is None and pause is None
         self._chunked = chunked
         self._piece = chunk_size or _PIECE
         self._stopping = stopping
@@ -59,6 +66,27 @@ class BodyWriter:
                 self._write(piece.tobytes())
             if self._pause is not None and self._stopping.wait(self._pause):
                 raise AbortError
+
+    def write_events(self, events: Sequence[bytes | memoryview]) -> None:
+        """Send whole events: one chunk each under `per_event`, else joined into large pieces."""
+        if not self._per_event:
+            _write_run(self, events)
+            return
+        group: list[bytes | memoryview] = []
+        size = 0
+        for event in events:
+            group += (b"%X\r\n" % len(event), event, b"\r\n")
+            size += len(event)
+            if size >= self._piece:
+                self._flush(group)
+                group, size = [], 0
+        if group:
+            self._flush(group)
+
+    def _flush(self, group: list[bytes | memoryview]) -> None:
+        if self._stopping.is_set():
+            raise AbortError
+        self._write(b"".join(group))
 
     def end(self) -> None:
         """Finish the body cleanly, so the connection can carry the next request."""
@@ -79,6 +107,9 @@ def play(
     A position counts complete events already sent; positions at or past the end never fire.
     At the same position a stall comes before an error, and an error before a cut.
     """
+    line_end = b"\n" if fault is None else fault.line_end.encode()
+    if line_end != b"\n":
+        events = [bytes(event).replace(b"\n", line_end) for event in events]
     actions: list[tuple[int, int]] = []  # (position, kind) with kind 0 stall, 1 error, 2 cut
     if fault is not None:
         for kind, position in enumerate((fault.stall_after, fault.error_after, fault.cut_after)):
@@ -87,24 +118,23 @@ def play(
     done = 0
     for position, kind in sorted(actions):
         if position > done:
-            _write_run(writer, events[done:position])
+            writer.write_events(events[done:position])
             done = position
         assert fault is not None  # actions only exist with a fault
         if kind == 0:
-            _stall(writer, fault.stall_for, fault.ping_every, stopping)
+            _stall(writer, fault.stall_for, fault.ping_every, stopping, line_end)
         elif kind == 1:
-            writer.write(
-                transcript.error_event(
-                    fault.error_type,
-                    message=default_message(fault.error_type),
-                    request_id=request_id,
-                )
+            error = transcript.error_event(
+                fault.error_type,
+                message=default_message(fault.error_type),
+                request_id=request_id,
             )
+            writer.write_events([error.replace(b"\n", line_end)])
             writer.end()
             return
         else:
             raise AbortError
-    _write_run(writer, events[done:])
+    writer.write_events(events[done:])
     writer.end()
 
 
@@ -129,7 +159,11 @@ def _write_run(writer: BodyWriter, events: Sequence[bytes | memoryview]) -> None
 
 
 def _stall(
-    writer: BodyWriter, seconds: float, ping_every: float | None, stopping: threading.Event
+    writer: BodyWriter,
+    seconds: float,
+    ping_every: float | None,
+    stopping: threading.Event,
+    line_end: bytes = b"\n",
 ) -> None:
     """Send nothing (or only pings every `ping_every` s) for `seconds`; abort on server close."""
     deadline = time.monotonic() + seconds
@@ -138,4 +172,4 @@ def _stall(
         if stopping.wait(wait):
             raise AbortError
         if ping_every is not None and time.monotonic() < deadline:
-            writer.write(transcript.PING)
+            writer.write(transcript.PING.replace(b"\n", line_end))
