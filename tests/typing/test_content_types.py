@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from mypy import api
+
+from tests.typing import reveal
 
 ROOT = Path(__file__).parents[2]
 
@@ -60,30 +60,7 @@ EXPECTED = {
 def revealed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Each revealed expression of SNIPPET and its type, from one mypy run with the project config."""
     where = tmp_path_factory.mktemp("reveal")
-    snippet = where / "snippet.py"
-    snippet.write_text(SNIPPET)
-    stdout, stderr, _ = api.run(
-        [
-            "--config-file",
-            str(ROOT / "mypy.ini"),
-            "--cache-dir",
-            str(where / "cache"),
-            "--no-error-summary",
-            "--hide-error-context",
-            str(snippet),
-        ]
-    )
-    assert stderr == ""
-    lines = SNIPPET.splitlines()
-    found: dict[str, str] = {}
-    for line in stdout.splitlines():
-        match = re.match(r".*snippet\.py:(\d+): note: Revealed type is \"(.*)\"$", line)
-        if match:
-            source = lines[int(match.group(1)) - 1]
-            found[source.removeprefix("reveal_type(").removesuffix(")")] = match.group(2)
-        else:
-            assert not re.match(r".*snippet\.py:\d+: error:", line), stdout
-    return found
+    return reveal.revealed(SNIPPET, reveal.check(SNIPPET, where))
 
 
 @pytest.mark.parametrize("expression", list(EXPECTED))

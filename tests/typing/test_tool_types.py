@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from mypy import api
+
+from tests.typing import reveal
 
 ROOT = Path(__file__).parents[2]
 
@@ -58,34 +59,12 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
     """mypy's report on SNIPPET, run once with the project config."""
-    where = tmp_path_factory.mktemp("reveal_tools")
-    snippet = where / "snippet.py"
-    snippet.write_text(SNIPPET)
-    stdout, stderr, _ = api.run(
-        [
-            "--config-file",
-            str(ROOT / "mypy.ini"),
-            "--cache-dir",
-            str(where / "cache"),
-            "--no-error-summary",
-            "--hide-error-context",
-            str(snippet),
-        ]
-    )
-    assert stderr == ""
-    return stdout
+    return reveal.check(SNIPPET, tmp_path_factory.mktemp("reveal_tools"))
 
 
 def revealed(stdout: str) -> dict[str, str]:
     """Each revealed expression of SNIPPET and its type."""
-    lines = SNIPPET.splitlines()
-    found: dict[str, str] = {}
-    for line in stdout.splitlines():
-        match = re.match(r".*snippet\.py:(\d+): note: Revealed type is \"(.*)\"$", line)
-        if match:
-            source = lines[int(match.group(1)) - 1]
-            found[source.removeprefix("reveal_type(").removesuffix(")")] = match.group(2)
-    return found
+    return reveal.revealed(SNIPPET, stdout, errors_allowed=True)
 
 
 @pytest.mark.parametrize("expression", list(EXPECTED))
