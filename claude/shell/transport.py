@@ -331,6 +331,13 @@ class Body:
         self.status: int = response.status
         self.headers: Mapping[str, str] = response.headers
         self._timeout: float | None = None  # the socket's, as last set
+        self._read1 = response.read1
+        # Whether a read can learn the end from the promised length (a plain Content-Length
+        # body); a chunked or encoded body only ends on an empty read. Fixed for the response,
+        # so a stream's per-read cost does not pay the header lookup each time.
+        self._counted = (
+            response.length_remaining is not None and "content-encoding" not in response.headers
+        )
         self.on_close: Callable[[], None] | None = None
         """Called once when the body is closed (the session frees the connection's slot)."""
 
@@ -348,22 +355,19 @@ class Body:
         response = self._response
         if response is None or self._eof:
             return b""
-        wait = max(0.001, timeout)
-        if wait != self._timeout:
+        if timeout != self._timeout:
             sock = _socket_of(response)
             if sock is not None:
-                sock.settimeout(wait)
-                self._timeout = wait
+                sock.settimeout(timeout if timeout > 0.001 else 0.001)
+                self._timeout = timeout
         try:
-            chunk = response.read1(size)
+            chunk = self._read1(size)
         except Exception as exc:  # mapped to a value, in the one place that does
             error = map_exception(exc, self._timeouts)
             if isinstance(error, Timeout):
                 return Timeout(phase="read", seconds=timeout)
             return error
-        if not chunk or (
-            response.length_remaining == 0 and "content-encoding" not in response.headers
-        ):
+        if not chunk or (self._counted and response.length_remaining == 0):
             self._eof = True  # every byte the length promised has come: no read to learn it
         return chunk
 
