@@ -15,7 +15,7 @@ def _depth(path: Path) -> int:
 
 
 def test_no_test_or_benchmark_reaches_outside_the_repository() -> None:
-    """No source under tests/ or benchmarks/ names ../, a "shared" folder, or a parent above the root."""
+    """No source under tests/ or benchmarks/ names ../, the reference folder, or a parent above the root."""
     offenders = []
     sources = sorted([*ROOT.glob("tests/**/*.py"), *ROOT.glob("benchmarks/**/*.py")])
     for path in (p for p in sources if p != Path(__file__).resolve()):
