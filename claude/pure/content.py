@@ -502,8 +502,6 @@ def tool(
         return Failure(
             _bad(label, f"the description must be a str, got {type(described).__name__}")
         )
-    if description is not None and not description.strip():
-        return Failure(_bad(label, "the description is empty; say what the tool does, or omit it"))
     schema = _schema(label, properties, required, input_schema)
     if isinstance(schema, Failure):
         return schema

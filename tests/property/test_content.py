@@ -326,7 +326,6 @@ def test_every_tool_check_names_the_tool(name: str) -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"description": " "},
         {"properties": {"a": "string"}},
         {"properties": {"a": {"type": "string"}}, "required": ["b"]},
         {"properties": {"a": {"type": "string"}}, "required": "a"},
@@ -553,3 +552,9 @@ def test_a_long_tool_description_is_left_to_the_api() -> None:
     made = ok(content.tool("get_weather", "x" * 2000, properties={"city": {"type": "string"}}))
     assert len(made["description"]) == 2000
     accepted(request_of({"role": "user", "content": "Hi"}, tools=[made]))
+
+
+def test_an_empty_tool_description_is_sent_as_given() -> None:
+    """The API accepts an empty description (the SDK's own tool runner sends one), so tool() does too."""
+    block = content.tool("noop", "", properties={}).unwrap()
+    assert block["description"] == ""
